@@ -1,0 +1,101 @@
+// Parses vsftpd.conf-syntax text into an FtpConfig; every error names file:line and the key.
+using System.Globalization;
+
+namespace FtpFork.Common.Config;
+
+public sealed class ConfigException : Exception
+{
+    public ConfigException(string message) : base(message) { }
+}
+
+public static class ConfigParser
+{
+    /// <summary>
+    /// Applies the lines of <paramref name="text"/> over <paramref name="start"/>. Unknown keys and
+    /// bad values throw ConfigException("file:line: ..."); vsftpd keys we do not implement are
+    /// reported through <paramref name="warn"/>.
+    /// </summary>
+    public static FtpConfig Apply(FtpConfig start, string text, string fileName, Action<string>? warn = null)
+    {
+        var c = start;
+        int lineNo = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            lineNo++;
+            string line = raw.TrimEnd('\r');
+            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
+            c = ApplySetting(c, line, $"{fileName}:{lineNo}", warn);
+        }
+        return c;
+    }
+
+    /// <summary>Applies one "key=value" setting; <paramref name="where"/> prefixes any error.</summary>
+    public static FtpConfig ApplySetting(FtpConfig c, string setting, string where, Action<string>? warn = null)
+    {
+        int eq = setting.IndexOf('=');
+        if (eq <= 0)
+            throw new ConfigException($"{where}: expected key=value, got \"{Clip(setting)}\"");
+        string name = setting[..eq].Trim();
+        string value = setting[(eq + 1)..];
+        var key = ConfigTable.Find(name);
+        if (key == null)
+        {
+            if (ConfigTable.VsftpdOnly.Contains(name))
+            {
+                warn?.Invoke($"{where}: warning: vsftpd key '{name}' is not implemented by FtpFork; ignored");
+                return c;
+            }
+            throw new ConfigException($"{where}: unknown key '{Clip(name)}'");
+        }
+        return key.Set(c, ParseValue(key, value, where));
+    }
+
+    private static object ParseValue(ConfigKey key, string value, string where)
+    {
+        switch (key.Kind)
+        {
+            case KeyKind.Bool:
+                switch (value.Trim().ToUpperInvariant())
+                {
+                    case "YES": case "TRUE": case "1": return true;
+                    case "NO": case "FALSE": case "0": return false;
+                }
+                throw new ConfigException($"{where}: {key.Name}: expected YES or NO, got \"{Clip(value)}\"");
+            case KeyKind.Int:
+            case KeyKind.Octal:
+                {
+                    string v = value.Trim();
+                    bool octal = key.Kind == KeyKind.Octal || (v.Length > 1 && v[0] == '0');
+                    try
+                    {
+                        if (v.Length == 0 || v.Any(ch => !char.IsAsciiDigit(ch))) throw new FormatException();
+                        long n = octal ? Convert.ToInt64(v, 8) : long.Parse(v, CultureInfo.InvariantCulture);
+                        if (n > int.MaxValue) throw new OverflowException();
+                        return (int)n;
+                    }
+                    catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+                    {
+                        throw new ConfigException($"{where}: {key.Name}: expected a{(octal ? "n octal" : "")} non-negative number, got \"{Clip(value)}\"");
+                    }
+                }
+            default:
+                if (value.Contains('\0'))
+                    throw new ConfigException($"{where}: {key.Name}: NUL byte in value");
+                return value;
+        }
+    }
+
+    private static string Clip(string s) => s.Length > 60 ? s[..60] + "..." : s;
+
+    /// <summary>Reads a config file over the defaults; a missing file is an error naming it.</summary>
+    public static FtpConfig LoadFile(string path, Action<string>? warn = null)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: cannot read: {e.Message}");
+        }
+        return Apply(FtpConfig.Defaults, text, path, warn);
+    }
+}

@@ -1,0 +1,99 @@
+// The immutable configuration record: one typed property per ftpd.conf key (defaults live in ConfigTable).
+namespace FtpFork.Common.Config;
+
+public sealed record FtpConfig
+{
+    // Listening and the process model
+    public bool Listen { get; init; }
+    public bool ListenIpv6 { get; init; }
+    public string ListenAddress { get; init; } = "";
+    public string ListenAddress6 { get; init; } = "";
+    public int ListenPort { get; init; }
+    public int MaxClients { get; init; }
+    public int MaxPerIp { get; init; }
+    public int WorkerPoolSize { get; init; }
+    public string FtpdBanner { get; init; } = "";
+    public string BannerFile { get; init; } = "";
+
+    // Timeouts (seconds, 0 = off)
+    public int IdleSessionTimeout { get; init; }
+    public int DataConnectionTimeout { get; init; }
+    public int AcceptTimeout { get; init; }
+    public int ConnectTimeout { get; init; }
+
+    // Anonymous access
+    public bool AnonymousEnable { get; init; }
+    public string AnonRoot { get; init; } = "";
+    public bool NoAnonPassword { get; init; }
+    public string FtpUsername { get; init; } = "";
+    public bool AnonUploadEnable { get; init; }
+    public bool AnonMkdirWriteEnable { get; init; }
+    public bool AnonOtherWriteEnable { get; init; }
+    public bool AnonWorldReadableOnly { get; init; }
+    public int AnonUmask { get; init; }
+    public int AnonMaxRate { get; init; }
+
+    // Local, virtual users and isolation
+    public bool LocalEnable { get; init; }
+    public string PamServiceName { get; init; } = "";
+    public int LocalUmask { get; init; }
+    public int LocalMaxRate { get; init; }
+    public string LocalRoot { get; init; } = "";
+    public string UserSubToken { get; init; } = "";
+    public bool ChrootLocalUser { get; init; }
+    public bool ChrootListEnable { get; init; }
+    public string ChrootListFile { get; init; } = "";
+    public bool AllowWriteableChroot { get; init; }
+    public bool PasswdChrootEnable { get; init; }
+    public bool GuestEnable { get; init; }
+    public string GuestUsername { get; init; } = "";
+    public string VirtualUsersFile { get; init; } = "";
+    public bool VirtualUseLocalPrivs { get; init; }
+    public string UserConfigDir { get; init; } = "";
+    public bool UserlistEnable { get; init; }
+    public bool UserlistDeny { get; init; }
+    public string UserlistFile { get; init; } = "";
+    public string NoprivUser { get; init; } = "";
+    public string SecureChrootDir { get; init; } = "";
+    public int DelayFailedLogin { get; init; }
+    public int DelaySuccessfulLogin { get; init; }
+    public int MaxLoginFails { get; init; }
+    public bool CheckShell { get; init; }
+
+    // Commands and files
+    public bool WriteEnable { get; init; }
+    public bool DownloadEnable { get; init; }
+    public bool DirlistEnable { get; init; }
+    public bool ChmodEnable { get; init; }
+    public int FileOpenMode { get; init; }
+    public bool AsciiUploadEnable { get; init; }
+    public bool AsciiDownloadEnable { get; init; }
+    public bool HideIds { get; init; }
+    public bool UseLocaltime { get; init; }
+    public bool ForceDotFiles { get; init; }
+    public bool LsRecurseEnable { get; init; }
+    public bool MdtmWrite { get; init; }
+    public bool DeleteFailedUploads { get; init; }
+    public bool UseSendfile { get; init; }
+    public string CmdsAllowed { get; init; } = "";
+    public string CmdsDenied { get; init; } = "";
+
+    // Data connections
+    public bool PasvEnable { get; init; }
+    public int PasvMinPort { get; init; }
+    public int PasvMaxPort { get; init; }
+    public string PasvAddress { get; init; } = "";
+    public bool PasvPromiscuous { get; init; }
+    public bool PortEnable { get; init; }
+    public bool PortPromiscuous { get; init; }
+    public bool ConnectFromPort20 { get; init; }
+    public int FtpDataPort { get; init; }
+
+    // Logging
+    public bool LogFtpProtocol { get; init; }
+    public bool XferlogEnable { get; init; }
+    public string XferlogFile { get; init; } = "";
+
+    /// <summary>Every key at its default.</summary>
+    public static FtpConfig Defaults { get; } = ConfigTable.ApplyDefaults(new FtpConfig());
+}

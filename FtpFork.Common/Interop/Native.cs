@@ -1,0 +1,72 @@
+// Declarations of the libc/libcrypt calls Mono.Posix lacks; only Interop files call them.
+using System.Runtime.InteropServices;
+
+namespace FtpFork.Common.Interop;
+
+internal static unsafe partial class Native
+{
+    private const string Libc = "libc";
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawn(out int pid, byte* path, IntPtr fileActions, IntPtr attr, byte** argv, byte** envp);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawn_file_actions_init(IntPtr fileActions);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawn_file_actions_adddup2(IntPtr fileActions, int fd, int newFd);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawn_file_actions_destroy(IntPtr fileActions);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawnattr_init(IntPtr attr);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawnattr_setflags(IntPtr attr, short flags);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawnattr_setsigmask(IntPtr attr, IntPtr sigset);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawnattr_setsigdefault(IntPtr attr, IntPtr sigset);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawnattr_destroy(IntPtr attr);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int sigemptyset(IntPtr set);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int sigfillset(IntPtr set);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int getrlimit(int resource, out RLimit limit);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int setrlimit(int resource, in RLimit limit);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int initgroups(string user, uint group);
+
+    [LibraryImport("libcrypt.so.1", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr crypt(string key, string salt);
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct RLimit
+    {
+        public ulong Cur;
+        public ulong Max;
+    }
+
+    internal const int RLIMIT_NOFILE = 7;
+    internal const int PR_SET_NAME = 15;
+    internal const int PR_SET_PDEATHSIG = 1;
+    internal const int PR_SET_NO_NEW_PRIVS = 38;
+    internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
+    internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
+    internal const int SigSetSize = 128; // sizeof(sigset_t) in glibc
+}

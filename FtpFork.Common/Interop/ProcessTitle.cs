@@ -1,0 +1,43 @@
+// Rewrites this process's argv area so ps and /proc/PID/cmdline show a title, as vsftpd does.
+using System.Text;
+
+namespace FtpFork.Common.Interop;
+
+public static unsafe class ProcessTitle
+{
+    private static byte* _start;
+    private static int _length;
+    private static string _prefix = "ftpfork";
+
+    /// <summary>Finds the argv area from /proc/self/stat (fields 48/49). Call before any chroot.</summary>
+    public static void Init(string prefix)
+    {
+        _prefix = prefix;
+        try
+        {
+            string stat = File.ReadAllText("/proc/self/stat");
+            string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // f[0] is field 3 (state); arg_start is field 48, arg_end field 49.
+            ulong start = ulong.Parse(f[48 - 3]), end = ulong.Parse(f[49 - 3]);
+            if (end > start && end - start < 1 << 16)
+            {
+                _start = (byte*)start;
+                _length = (int)(end - start);
+            }
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+            _length = 0; // no /proc: titles are simply not shown
+        }
+    }
+
+    /// <summary>Sets the title to "prefix: text", cut to the room the argv area has.</summary>
+    public static void Set(string text)
+    {
+        if (_length == 0) return;
+        byte[] b = Encoding.UTF8.GetBytes($"{_prefix}: {text}");
+        int n = Math.Min(b.Length, _length - 1);
+        new Span<byte>(_start, _length).Clear();
+        b.AsSpan(0, n).CopyTo(new Span<byte>(_start, n));
+    }
+}

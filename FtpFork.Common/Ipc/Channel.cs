@@ -1,0 +1,34 @@
+// The master↔worker message format: "TYPE\nbody" over a SEQPACKET socketpair, an fd riding along when needed.
+using System.Text;
+using FtpFork.Common.Interop;
+
+namespace FtpFork.Common.Ipc;
+
+public static class MessageType
+{
+    /// <summary>master → new worker: the effective config as ftpd.conf text.</summary>
+    public const string Config = "CONFIG";
+    /// <summary>master → pool worker: a client socket (fd) and "peer-ip\npeer-port".</summary>
+    public const string Client = "CLIENT";
+}
+
+public readonly record struct Message(string Type, string Body, int Fd);
+
+public static class Channel
+{
+    /// <summary>The fd number a worker finds its end of the socketpair on.</summary>
+    public const int WorkerFd = 3;
+
+    public static void Send(int sock, string type, string body, int fd = -1) =>
+        FdPassing.Send(sock, Encoding.UTF8.GetBytes(type + "\n" + body), fd);
+
+    /// <summary>One message, or null when the other side has gone.</summary>
+    public static Message? Receive(int sock)
+    {
+        byte[]? data = FdPassing.Receive(sock, out int fd);
+        if (data == null) return null;
+        string s = Encoding.UTF8.GetString(data);
+        int nl = s.IndexOf('\n');
+        return nl < 0 ? new Message(s, "", fd) : new Message(s[..nl], s[(nl + 1)..], fd);
+    }
+}

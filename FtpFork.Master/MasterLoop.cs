@@ -1,0 +1,202 @@
+// The master's one loop: poll on listeners, worker channels and the signal pipe; accept, hand over, reap.
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using FtpFork.Common.Config;
+using FtpFork.Common.Interop;
+using FtpFork.Common.Ipc;
+
+namespace FtpFork.Master;
+
+public sealed class MasterLoop
+{
+    private readonly FtpConfig _config;
+    private readonly Action<string> _log;
+    private readonly ClientLimits _limits;
+    private readonly SelfPipe _wake = new();
+    private List<Socket> _listeners = new();
+    private WorkerPool _pool = null!;
+    private bool _stopping;
+
+    public MasterLoop(FtpConfig config, Action<string> log)
+    {
+        _config = config;
+        _log = log;
+        _limits = new ClientLimits(config.MaxClients, config.MaxPerIp);
+    }
+
+    public int Run()
+    {
+        ulong nofile = ProcessLimits.RaiseOpenFiles();
+        ProcessTitle.Init("ftpfork");
+        try
+        {
+            _pool = new WorkerPool(_config, _log);
+            _listeners = Listeners.Bind(_config);
+        }
+        catch (Exception e) when (e is SocketException or FileNotFoundException)
+        {
+            _log($"cannot start: {e.Message}");
+            return 1;
+        }
+        string where = string.Join(" ", _listeners.Select(Listeners.Describe));
+        ProcessTitle.Set($"master, listening on {where}");
+        StartSignalThread();
+        _log($"listening on {where} (pool {_config.WorkerPoolSize}, max_clients {_config.MaxClients}, max_per_ip {_config.MaxPerIp}, open files {nofile})");
+        _pool.Refill(_config.WorkerPoolSize);
+
+        while (!_stopping || _pool.Count > 0)
+        {
+            var fds = new List<int> { _wake.ReadFd };
+            fds.AddRange(_listeners.Select(l => (int)l.Handle));
+            var channels = _pool.All.Where(w => w.Channel >= 0).ToList();
+            fds.AddRange(channels.Select(w => w.Channel));
+            bool[] ready = RawIo.PollRead(fds, -1);
+
+            if (ready[0]) foreach (byte b in _wake.Drain()) OnSignal((Sig)b);
+            for (int i = 0; i < _listeners.Count && !_stopping; i++)
+                if (ready[1 + i]) Accept(_listeners[i]);
+            for (int i = 0; i < channels.Count; i++)
+                if (ready[1 + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
+            if (!_stopping) RefillPool();
+        }
+        _log("stopped: every worker has exited");
+        return 0;
+    }
+
+    private void StartSignalThread()
+    {
+        var watch = new SignalWatch(Sig.Child, Sig.Term, Sig.Int, Sig.Hup);
+        var t = new Thread(() =>
+        {
+            while (true) _wake.Notify((byte)watch.Wait());
+        }) { IsBackground = true, Name = "signals" };
+        t.Start();
+    }
+
+    private void OnSignal(Sig sig)
+    {
+        switch (sig)
+        {
+            case Sig.Child:
+                while (Posix.ReapOne() is var (pid, how))
+                {
+                    var w = _pool.Reaped(pid);
+                    if (w?.ClientIp != null) _limits.Release(w.ClientIp);
+                    _log($"worker {pid} exited ({how}){(w?.ClientIp != null ? $", client {w.ClientIp}" : "")}");
+                }
+                break;
+            case Sig.Term or Sig.Int:
+                if (_stopping) break;
+                _stopping = true;
+                _log($"SIG{(sig == Sig.Term ? "TERM" : "INT")}: no longer accepting; waiting for {_pool.Count} worker(s)");
+                foreach (var l in _listeners) l.Dispose();
+                _listeners.Clear();
+                _pool.SignalAll();
+                break;
+            case Sig.Hup:
+                _log("SIGHUP ignored (restart the master to reload ftpd.conf)");
+                break;
+        }
+    }
+
+    private void Accept(Socket listener)
+    {
+        Socket client;
+        try
+        {
+            client = listener.Accept();
+        }
+        catch (SocketException e)
+        {
+            _log($"accept: {e.SocketErrorCode}"); // EMFILE, ECONNABORTED...: a log line, the loop goes on
+            return;
+        }
+        using (client)
+        {
+            var peer = (IPEndPoint)client.RemoteEndPoint!;
+            string ip = (peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address).ToString();
+            string? refusal = _limits.Refusal(ip);
+            if (refusal != null)
+            {
+                try
+                {
+                    client.Blocking = false;
+                    client.Send(Encoding.ASCII.GetBytes(refusal));
+                    client.Shutdown(SocketShutdown.Both);
+                }
+                catch (SocketException) { /* the client is gone already */ }
+                _log($"refused {ip}: {refusal.TrimEnd()}");
+                return;
+            }
+            HandOver(client, ip, peer.Port);
+        }
+    }
+
+    private void HandOver(Socket client, string ip, int port)
+    {
+        int fd = (int)client.Handle;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            WorkerProc w;
+            try
+            {
+                w = _pool.Take();
+            }
+            catch (PosixException e)
+            {
+                _log($"cannot start a worker for {ip}: {e.Message}");
+                return;
+            }
+            try
+            {
+                Channel.Send(w.Channel, MessageType.Client, $"{ip}\n{port}", fd);
+            }
+            catch (PosixException e)
+            {
+                _log($"worker {w.Pid} did not take the client ({e.Message}); trying another");
+                _pool.CloseChannel(w);
+                continue;
+            }
+            w.ClientIp = ip;
+            _limits.Take(ip);
+            _log($"client {ip}:{port} -> worker {w.Pid}");
+            return;
+        }
+        _log($"no worker took client {ip}:{port}; closed");
+    }
+
+    private void RefillPool()
+    {
+        try
+        {
+            _pool.Refill(_config.WorkerPoolSize);
+        }
+        catch (PosixException e)
+        {
+            _log($"cannot refill the worker pool: {e.Message}");
+        }
+    }
+
+    private void OnWorkerReadable(WorkerProc w)
+    {
+        Message? m;
+        try
+        {
+            m = Channel.Receive(w.Channel);
+        }
+        catch (PosixException)
+        {
+            m = null;
+        }
+        if (m == null)
+        {
+            _pool.CloseChannel(w); // the worker is exiting; SIGCHLD will reap it
+            return;
+        }
+        Posix.Close(m.Value.Fd);
+        _log($"worker {w.Pid}: unexpected message '{m.Value.Type}'; killed");
+        SignalWatch.Kill(w.Pid);
+        _pool.CloseChannel(w);
+    }
+}

@@ -1,0 +1,36 @@
+// Commands with no file system or data connection: QUIT SYST NOOP FEAT HELP PWD.
+namespace FtpFork.Worker;
+
+public static class BasicCommands
+{
+    public static void Quit(Session s, string arg)
+    {
+        s.Control.Reply(ReplyCodes.Goodbye, "Goodbye.");
+        s.QuitRequested = true;
+    }
+
+    public static void Syst(Session s, string arg) => s.Control.Reply(ReplyCodes.SystemType, "UNIX Type: L8");
+
+    public static void Noop(Session s, string arg) => s.Control.Reply(ReplyCodes.CommandOk, "NOOP ok.");
+
+    public static void Feat(Session s, string arg) =>
+        s.Control.ReplyMulti(ReplyCodes.SystemStatus, "Features:", CommandTable.Features.Select(f => " " + f), "End");
+
+    public static void Help(Session s, string arg)
+    {
+        if (arg.Trim().Length > 0)
+        {
+            var spec = CommandTable.Find(arg.Trim());
+            if (spec == null)
+                s.Control.Reply(ReplyCodes.BadArguments, $"Unknown command {arg.Trim().ToUpperInvariant()}.");
+            else
+                s.Control.Reply(ReplyCodes.HelpMessage, $"Syntax: {spec.Name} {spec.Help}");
+            return;
+        }
+        var lines = CommandTable.Verbs.Chunk(14).Select(row => " " + string.Join(" ", row.Select(v => v.PadRight(4))));
+        s.Control.ReplyMulti(ReplyCodes.HelpMessage, "The following commands are recognized.", lines, "Help OK.");
+    }
+
+    public static void Pwd(Session s, string arg) =>
+        s.Control.Reply(ReplyCodes.PathCreated, $"\"{s.Files.Cwd.Replace("\"", "\"\"")}\" is the current directory");
+}

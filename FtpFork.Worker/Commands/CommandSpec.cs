@@ -1,0 +1,24 @@
+// The shape of one row of the command table.
+namespace FtpFork.Worker;
+
+/// <summary>Whether a command takes an argument.</summary>
+public enum Arg { None, Required, Optional }
+
+/// <summary>What a command needs the session to allow before it runs.</summary>
+public enum Perm { None, Read, List, Write, Mkdir, Upload, Other }
+
+/// <summary>What must have come before (answered with 503 when missing).</summary>
+public enum Sequence { None, AfterUser, AfterRnfr }
+
+public delegate void CommandHandler(Session s, string arg);
+
+public sealed record CommandSpec(
+    string Name,
+    string[] Aliases,
+    bool NeedsLogin,
+    Arg Arg,
+    Perm Perm,
+    string Help,
+    CommandHandler Run,
+    string? Feat = null,
+    Sequence Sequence = Sequence.None);

@@ -1,0 +1,84 @@
+// The one checkpoint every command line passes: 500/501/503/530/550 are answered here, then the handler runs.
+namespace FtpFork.Worker;
+
+public static class Dispatcher
+{
+    /// <summary>Answers one line; returns the spec that ran (null when refused here).</summary>
+    public static CommandSpec? Dispatch(Session s, CommandLine line)
+    {
+        switch (line.Status)
+        {
+            case LineStatus.TooLong:
+                s.Control.Reply(ReplyCodes.SyntaxError, "Command line too long.");
+                return null;
+            case LineStatus.HasNul:
+                s.Control.Reply(ReplyCodes.SyntaxError, "Command line contains a NUL byte.");
+                return null;
+            case LineStatus.BadUtf8:
+                s.Control.Reply(ReplyCodes.SyntaxError, "Command line is not valid UTF-8.");
+                return null;
+        }
+        string text = line.Text;
+        int sp = text.IndexOf(' ');
+        string verb = (sp < 0 ? text : text[..sp]).Trim().ToUpperInvariant();
+        string arg = sp < 0 ? "" : text[(sp + 1)..];
+        if (verb.Length == 0)
+        {
+            s.Control.Reply(ReplyCodes.SyntaxError, "Unknown command.");
+            return null;
+        }
+        var spec = CommandTable.Find(verb);
+        if (spec == null)
+        {
+            s.Control.Reply(ReplyCodes.SyntaxError, "Unknown command.");
+            return null;
+        }
+        if (spec.NeedsLogin && !s.LoggedIn)
+        {
+            s.Control.Reply(ReplyCodes.NotLoggedIn, "Please login with USER and PASS.");
+            return null;
+        }
+        if (!CommandAllowed(s, spec))
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
+            return null;
+        }
+        if (spec.Arg == Arg.Required && arg.Length == 0)
+        {
+            s.Control.Reply(ReplyCodes.BadArguments, $"{spec.Name} needs an argument.");
+            return null;
+        }
+        if (spec.Arg == Arg.None && arg.Trim().Length != 0)
+        {
+            s.Control.Reply(ReplyCodes.BadArguments, $"{spec.Name} takes no argument.");
+            return null;
+        }
+        switch (spec.Sequence)
+        {
+            case Sequence.AfterUser when s.PendingUser == null:
+                s.Control.Reply(ReplyCodes.BadSequence, "Login with USER first.");
+                return null;
+            case Sequence.AfterRnfr when s.RenameFrom == null:
+                s.Control.Reply(ReplyCodes.BadSequence, "RNFR required first.");
+                return null;
+        }
+        if (!Permissions.Allows(s, spec.Perm))
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
+            return null;
+        }
+        spec.Run(s, arg);
+        return spec;
+    }
+
+    /// <summary>cmds_allowed / cmds_denied, as vsftpd: comma-separated verbs.</summary>
+    private static bool CommandAllowed(Session s, CommandSpec spec)
+    {
+        static bool Listed(string list, string verb) =>
+            list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Any(v => v.Equals(verb, StringComparison.OrdinalIgnoreCase));
+        if (s.Config.CmdsAllowed != "" && !Listed(s.Config.CmdsAllowed, spec.Name)) return false;
+        if (s.Config.CmdsDenied != "" && Listed(s.Config.CmdsDenied, spec.Name)) return false;
+        return true;
+    }
+}

@@ -1,0 +1,88 @@
+// Splits the control connection's bytes into command lines: CRLF or LF, 4 KiB cap, Telnet IAC stripped.
+using System.Text;
+
+namespace FtpFork.Worker;
+
+public enum LineStatus { Ok, TooLong, HasNul, BadUtf8, Eof }
+
+public readonly record struct CommandLine(LineStatus Status, string Text);
+
+public sealed class LineReader
+{
+    public const int MaxLine = 4096;
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+    private readonly Func<byte[], int, int, int> _read;
+    private readonly byte[] _buf = new byte[8192];
+    private int _start, _end;
+    private bool _eof;
+
+    /// <summary><paramref name="read"/>(buffer, offset, count) returns bytes read, 0 at EOF.</summary>
+    public LineReader(Func<byte[], int, int, int> read) => _read = read;
+
+    /// <summary>True when a complete line is already buffered (no read needed).</summary>
+    public bool HasBufferedLine => Array.IndexOf(_buf, (byte)'\n', _start, _end - _start) >= 0;
+
+    public CommandLine ReadLine()
+    {
+        bool discarding = false;
+        while (true)
+        {
+            int nl = Array.IndexOf(_buf, (byte)'\n', _start, _end - _start);
+            if (nl >= 0)
+            {
+                int s = _start;
+                _start = nl + 1;
+                if (discarding) return new CommandLine(LineStatus.TooLong, "");
+                return Decode(_buf.AsSpan(s, nl - s));
+            }
+            if (_end - _start >= MaxLine)
+            {
+                discarding = true; // over-long line: drop what we have, keep reading to its end
+                _start = _end = 0;
+            }
+            if (_eof) return new CommandLine(LineStatus.Eof, "");
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buf, _start, _buf, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            int n = _read(_buf, _end, _buf.Length - _end);
+            if (n <= 0)
+            {
+                _eof = true;
+                continue;
+            }
+            _end += n;
+        }
+    }
+
+    private static CommandLine Decode(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length > 0 && raw[^1] == '\r') raw = raw[..^1];
+        var clean = new List<byte>(raw.Length);
+        for (int i = 0; i < raw.Length; i++)
+        {
+            byte b = raw[i];
+            if (b == 0xFF)
+            {
+                // Telnet IAC: IAC IAC is a literal 0xFF; IAC + command (IP, DM, ...) is dropped;
+                // an IAC whose command byte went out of band (urgent DM) is dropped alone.
+                if (i + 1 < raw.Length && raw[i + 1] == 0xFF) clean.Add(0xFF);
+                if (i + 1 < raw.Length && raw[i + 1] >= 0xF0) i++;
+                continue;
+            }
+            if (b == 0xF2 && clean.Count == 0) continue; // a lone DM from urgent data before ABOR
+            if (b == 0) return new CommandLine(LineStatus.HasNul, "");
+            clean.Add(b);
+        }
+        try
+        {
+            return new CommandLine(LineStatus.Ok, StrictUtf8.GetString(clean.ToArray()));
+        }
+        catch (DecoderFallbackException)
+        {
+            return new CommandLine(LineStatus.BadUtf8, "");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+// One client's session: its state, its signal thread, and the pre-login then post-login loops.
+using FtpFork.Common.Config;
+using FtpFork.Common.Interop;
+
+namespace FtpFork.Worker;
+
+public enum TransferType { Ascii, Image }
+
+public sealed partial class Session
+{
+    public FtpConfig Config { get; set; }
+    public ControlConnection Control { get; }
+    public Timeouts Timeouts { get; }
+    public string ClientIp { get; }
+    public int ChannelFd { get; }
+
+    // Login state
+    public string? PendingUser { get; set; }
+    public string? User { get; set; }
+    public bool IsAnonymous { get; set; }
+    public bool LoggedIn => User != null;
+    public int FailedLogins { get; set; }
+    public bool QuitRequested { get; set; }
+
+    // Transfer parameters
+    public TransferType Type { get; set; } = TransferType.Ascii;
+    public long RestOffset { get; set; }
+    public string? RenameFrom { get; set; }
+    public bool Utf8 { get; set; } = true;
+
+    private volatile bool _waitingForCommand;
+    private volatile bool _terminateRequested;
+    private readonly Action<string> _log;
+
+    public const string TimeoutLine = "421 Timeout.";
+    public const string DataTimeoutLine = "421 Data timeout. Reconnect. Sorry.";
+    public const string ShutdownLine = "421 Server is shutting down.";
+
+    public Session(FtpConfig config, ControlConnection control, string clientIp, int channelFd, Action<string> log)
+    {
+        Config = config;
+        Control = control;
+        ClientIp = clientIp;
+        ChannelFd = channelFd;
+        _log = log;
+        Timeouts = new Timeouts(config.IdleSessionTimeout, config.DataConnectionTimeout);
+    }
+
+    public void Log(string line) => _log(line);
+
+    /// <summary>The signal thread's entry for each signal: the flag was recorded, this is the place it is acted on.</summary>
+    public void OnSignal(Sig sig)
+    {
+        if (sig == Sig.Alarm)
+        {
+            switch (Timeouts.OnAlarm())
+            {
+                case AlarmVerdict.IdleTimeout: Control.CloseWith(TimeoutLine, 1); break;
+                case AlarmVerdict.DataTimeout: Control.CloseWith(DataTimeoutLine, 1); break;
+            }
+        }
+        else if (sig is Sig.Term or Sig.Int)
+        {
+            _terminateRequested = true;
+            if (_waitingForCommand) Control.CloseWith(ShutdownLine, 0);
+        }
+    }
+
+    /// <summary>Reads the next command, with the idle alarm armed; a pending SIGTERM is acted on here.</summary>
+    public CommandLine NextCommand()
+    {
+        SetTitle(LoggedIn ? "IDLE" : "connected");
+        Timeouts.StartIdle();
+        _waitingForCommand = true;
+        if (_terminateRequested) Control.CloseWith(ShutdownLine, 0);
+        var line = Control.ReadLine();
+        _waitingForCommand = false;
+        Timeouts.Stop();
+        return line;
+    }
+
+    public void SetTitle(string state) =>
+        ProcessTitle.Set(User == null ? $"{ClientIp}: {state}" : $"{ClientIp}: {User}: {state}");
+
+    /// <summary>Greets the client and runs both loops to the end of the session.</summary>
+    public void Run()
+    {
+        Control.Reply(ReplyCodes.ServiceReady, Config.FtpdBanner);
+        if (!PreLogin.Run(this)) return;
+        PostLogin.Run(this);
+    }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# FtpFork's one entry point: build (Native AOT into out/), run the demo server, test, bench.
+#   ./build.sh            build both programs into out/
+#   ./build.sh run [ARGS] build, then run the master on 127.0.0.1:2121 (ARGS go to the master)
+#   ./build.sh test       build, then run every test
+#   ./build.sh bench      build, then run the benchmark against vsftpd (see bench/README.md)
+# FTPFORK_JIT=1 builds framework-dependent (JIT) binaries instead: faster to build, slower to start.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+OUT=$ROOT/out
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+build() {
+  local aot=true
+  [ "${FTPFORK_JIT:-0}" = 1 ] && aot=false
+  mkdir -p "$OUT"
+  for p in FtpFork.Worker FtpFork.Master; do
+    dotnet publish "$p/$p.csproj" -c Release -r linux-x64 --self-contained "$aot" \
+      -p:PublishAot="$aot" -o "$OUT" -nologo -v quiet -clp:ErrorsOnly
+  done
+  echo "build.sh: built out/ftpfork and out/ftpfork-worker ($([ "$aot" = true ] && echo 'Native AOT' || echo JIT))"
+}
+
+demo_root() {
+  local d=$OUT/demo-root
+  mkdir -p "$d/pub"
+  [ -f "$d/README.txt" ] || printf 'Welcome to the FtpFork demo root (anonymous, read-only).\n' > "$d/README.txt"
+  [ -f "$d/pub/hello.txt" ] || printf 'hello from FtpFork\n' > "$d/pub/hello.txt"
+  chmod -R a+rX "$d"
+  echo "$d"
+}
+
+cmd=${1:-build}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  build)
+    build ;;
+  run)
+    build
+    root=$(demo_root)
+    echo "build.sh: starting the master on 127.0.0.1:2121, anonymous read-only root $root"
+    echo "build.sh: connect with:  curl ftp://127.0.0.1:2121/   or   lftp -p 2121 127.0.0.1   (Ctrl-C stops it)"
+    exec "$OUT/ftpfork" --config "$ROOT/ftpd.conf" -o "anon_root=$root" "$@" ;;
+  test)
+    build
+    FTPFORK_BIN=$OUT dotnet test "$ROOT/tests/FtpFork.Tests/FtpFork.Tests.csproj" -c Release --nologo \
+      --logger "console;verbosity=normal" "$@" ;;
+  bench)
+    build
+    exec "$ROOT/bench/run.sh" "$@" ;;
+  *)
+    echo "usage: ./build.sh [build|run [master args]|test|bench]" >&2
+    exit 2 ;;
+esac
