@@ -44,8 +44,18 @@ case "$cmd" in
     exec "$OUT/ftpfork" --config "$ROOT/ftpd.conf" -o "anon_root=$root" "$@" ;;
   test)
     build
+    log=$(mktemp)
+    set +e
     FTPFORK_BIN=$OUT dotnet test "$ROOT/tests/FtpFork.Tests/FtpFork.Tests.csproj" -c Release --nologo \
-      --logger "console;verbosity=normal" "$@" ;;
+      --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    passed=$(grep -E '^\s+Passed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+    failed=$(grep -E '^\s+Failed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+    skipped=$(grep -E '^\s+Skipped: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+    rm -f "$log"
+    echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+    exit "$rc" ;;
   bench)
     build
     exec "$ROOT/bench/run.sh" "$@" ;;

@@ -13,4 +13,16 @@ public sealed class FileSystemView
     {
         Root = Path.GetFullPath(root);
     }
+
+    /// <summary>
+    /// Resolves a client's path argument (relative to Cwd, or absolute within the root) to its
+    /// virtual and real forms; null when it would leave the root ("..", symlinks) or is invalid.
+    /// </summary>
+    public ResolvedPath? Resolve(string arg)
+    {
+        return null; // to be completed: path resolution
+    }
 }
+
+/// <summary>A client path: as the client sees it, and where it really is on disk.</summary>
+public sealed record ResolvedPath(string Virtual, string Real);

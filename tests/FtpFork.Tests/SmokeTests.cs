@@ -1,0 +1,23 @@
+// The first end-to-end checks: banner, anonymous login, a worker per client, reaping.
+using FtpFork.Tests.Harness;
+using NUnit.Framework;
+
+namespace FtpFork.Tests;
+
+[TestFixture, Parallelizable(ParallelScope.All)]
+public class SmokeTests
+{
+    [Test]
+    public void BannerAndAnonymousLogin()
+    {
+        using var server = ServerProcess.Start();
+        using var c = server.Connect();
+        var banner = c.ReadReply();
+        Assert.That(banner.Code, Is.EqualTo(220));
+        Assert.That(c.Command("USER anonymous").Code, Is.EqualTo(331));
+        Assert.That(c.Command("PASS x@y").Code, Is.EqualTo(230));
+        Assert.That(c.Command("PWD").Text, Does.StartWith("\"/\""));
+        Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+        Assert.That(c.WaitForClose(5000), Is.True);
+    }
+}
