@@ -10,6 +10,12 @@ public static class MessageType
     public const string Config = "CONFIG";
     /// <summary>master → pool worker: a client socket (fd) and "peer-ip\npeer-port".</summary>
     public const string Client = "CLIENT";
+    /// <summary>pre-login worker → master: a login attempt (AuthRequest) with the control fd.</summary>
+    public const string Auth = "AUTH";
+    /// <summary>master → pre-login worker: "OK" (exit, the session moved), "FAIL", or "OOPS\nreason".</summary>
+    public const string AuthResult = "AUTHRESULT";
+    /// <summary>master → new session worker, before CONFIG: SessionHandoff with the control fd.</summary>
+    public const string Session = "SESSION";
 }
 
 public readonly record struct Message(string Type, string Body, int Fd);

@@ -1,0 +1,46 @@
+// What the master tells a new session worker: who it becomes, where it is rooted, and the session state so far.
+using System.Globalization;
+
+namespace FtpFork.Common.Ipc;
+
+/// <summary>
+/// The session worker's identity and state. Uid/Gid 0 never appear (the master refuses them).
+/// <see cref="GroupsOf"/> is the account initgroups reads ("" = no supplementary groups);
+/// <see cref="Chroot"/> is the directory to chroot into ("" = none); <see cref="ViewRoot"/> is the
+/// directory the session sees as "/" after that; <see cref="Cwd"/> its virtual start directory.
+/// </summary>
+public sealed record SessionHandoff(
+    string User, bool Anonymous, bool ChangeIdentity, string GroupsOf, uint Uid, uint Gid,
+    string Chroot, string ViewRoot, string Cwd, int Umask, string ClientIp, int ClientPort,
+    char Type, bool Utf8, byte[] Pending)
+{
+    private static readonly string[] Keys =
+        { "user", "anon", "change", "groups", "uid", "gid", "chroot", "view", "cwd", "umask", "ip", "port", "type", "utf8", "pending" };
+
+    public string Format() => string.Join("\n", new[]
+    {
+        User, Anonymous ? "1" : "0", ChangeIdentity ? "1" : "0", GroupsOf, Uid.ToString(CultureInfo.InvariantCulture),
+        Gid.ToString(CultureInfo.InvariantCulture), Chroot, ViewRoot, Cwd, Umask.ToString(CultureInfo.InvariantCulture),
+        ClientIp, ClientPort.ToString(CultureInfo.InvariantCulture), Type.ToString(), Utf8 ? "1" : "0", Convert.ToBase64String(Pending),
+    }.Select((v, i) => Keys[i] + "=" + v));
+
+    /// <summary>Strict: every key once, in order; a broken message is a broken invariant (throws).</summary>
+    public static SessionHandoff Parse(string body)
+    {
+        string[] lines = body.Split('\n');
+        if (lines.Length != Keys.Length) throw new FormatException($"SESSION: {lines.Length} lines, expected {Keys.Length}");
+        var v = new string[Keys.Length];
+        for (int i = 0; i < Keys.Length; i++)
+        {
+            if (!lines[i].StartsWith(Keys[i] + "=", StringComparison.Ordinal)) throw new FormatException($"SESSION: expected {Keys[i]}=");
+            v[i] = lines[i][(Keys[i].Length + 1)..];
+        }
+        static bool Flag(string s) => s switch { "1" => true, "0" => false, _ => throw new FormatException("SESSION: bad flag") };
+        var h = new SessionHandoff(v[0], Flag(v[1]), Flag(v[2]), v[3], uint.Parse(v[4], CultureInfo.InvariantCulture),
+            uint.Parse(v[5], CultureInfo.InvariantCulture), v[6], v[7], v[8], int.Parse(v[9], CultureInfo.InvariantCulture),
+            v[10], int.Parse(v[11], CultureInfo.InvariantCulture), v[12] is "A" or "I" ? v[12][0] : throw new FormatException("SESSION: bad type"),
+            Flag(v[13]), Convert.FromBase64String(v[14]));
+        if (h.ChangeIdentity && (h.Uid == 0 || h.Gid == 0)) throw new FormatException("SESSION: uid/gid 0");
+        return h;
+    }
+}
