@@ -8,7 +8,7 @@ using FtpFork.Common.Ipc;
 
 namespace FtpFork.Master;
 
-public sealed class MasterLoop
+public sealed partial class MasterLoop
 {
     private readonly FtpConfig _config;
     private readonly Action<string> _log;
@@ -16,6 +16,7 @@ public sealed class MasterLoop
     private readonly SelfPipe _wake = new();
     private List<Socket> _listeners = new();
     private WorkerPool _pool = null!;
+    private Authenticator _auth = null!;
     private bool _stopping;
 
     public MasterLoop(FtpConfig config, Action<string> log)
@@ -32,9 +33,10 @@ public sealed class MasterLoop
         try
         {
             _pool = new WorkerPool(_config, _log);
+            _auth = StartAccounts();
             _listeners = Listeners.Bind(_config);
         }
-        catch (Exception e) when (e is SocketException or FileNotFoundException)
+        catch (Exception e) when (e is SocketException or FileNotFoundException or AccountsException)
         {
             _log($"cannot start: {e.Message}");
             return 1;
@@ -47,17 +49,18 @@ public sealed class MasterLoop
 
         while (!_stopping || _pool.Count > 0)
         {
-            var fds = new List<int> { _wake.ReadFd };
+            var fds = new List<int> { _wake.ReadFd, _auth.WakeFd };
             fds.AddRange(_listeners.Select(l => (int)l.Handle));
             var channels = _pool.All.Where(w => w.Channel >= 0).ToList();
             fds.AddRange(channels.Select(w => w.Channel));
             bool[] ready = RawIo.PollRead(fds, -1);
 
             if (ready[0]) foreach (byte b in _wake.Drain()) OnSignal((Sig)b);
+            if (ready[1]) foreach (var outcome in _auth.Drain()) OnAuthOutcome(outcome);
             for (int i = 0; i < _listeners.Count && !_stopping; i++)
-                if (ready[1 + i]) Accept(_listeners[i]);
+                if (ready[2 + i]) Accept(_listeners[i]);
             for (int i = 0; i < channels.Count; i++)
-                if (ready[1 + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
+                if (ready[2 + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
             if (!_stopping) RefillPool();
         }
         _log("stopped: every worker has exited");
@@ -159,6 +162,7 @@ public sealed class MasterLoop
                 continue;
             }
             w.ClientIp = ip;
+            w.ClientPort = port;
             _limits.Take(ip);
             _log($"client {ip}:{port} -> worker {w.Pid}");
             return;
@@ -192,6 +196,11 @@ public sealed class MasterLoop
         if (m == null)
         {
             _pool.CloseChannel(w); // the worker is exiting; SIGCHLD will reap it
+            return;
+        }
+        if (m.Value.Type == MessageType.Auth)
+        {
+            OnAuthRequest(w, m.Value);
             return;
         }
         Posix.Close(m.Value.Fd);

@@ -12,6 +12,11 @@ public sealed class WorkerProc
     public int Channel { get; set; }
     /// <summary>The client's address once a client was handed over; null while in the pool.</summary>
     public string? ClientIp { get; set; }
+    public int ClientPort { get; set; }
+    /// <summary>A logged-in session's worker (started with the user's identity), never a pool worker.</summary>
+    public bool IsSession { get; init; }
+    /// <summary>The control fd a pre-login worker passed with AUTH, held while its login is checked; -1 otherwise.</summary>
+    public int AuthFd { get; set; } = -1;
 }
 
 public sealed class WorkerPool
@@ -39,21 +44,7 @@ public sealed class WorkerPool
     /// <summary>Starts one worker on a fresh socketpair and sends it the configuration.</summary>
     public WorkerProc Spawn()
     {
-        var (mine, theirs) = Posix.SocketPair();
-        int pid;
-        try
-        {
-            pid = Spawner.Spawn(_workerPath, new[] { "ftpfork: worker".PadRight(TitleRoom) }, theirs, Channel.WorkerFd);
-        }
-        catch
-        {
-            Posix.Close(mine);
-            throw;
-        }
-        finally
-        {
-            Posix.Close(theirs);
-        }
+        var (pid, mine) = Start("ftpfork: worker");
         var w = new WorkerProc { Pid = pid, Channel = mine };
         _byPid[pid] = w;
         try
@@ -66,6 +57,51 @@ public sealed class WorkerPool
         }
         return w;
     }
+
+    /// <summary>
+    /// Starts the worker of a logged-in session: SESSION (identity, state, the control fd) then its
+    /// own CONFIG. Throws when it cannot be started or told; the caller then refuses the login.
+    /// </summary>
+    public WorkerProc SpawnSession(SessionHandoff h, string configText, int controlFd)
+    {
+        var (pid, mine) = Start("ftpfork: session");
+        var w = new WorkerProc { Pid = pid, Channel = mine, IsSession = true };
+        _byPid[pid] = w;
+        try
+        {
+            Channel.Send(mine, MessageType.Session, h.Format(), controlFd);
+            Channel.Send(mine, MessageType.Config, configText);
+        }
+        catch (PosixException)
+        {
+            SignalWatch.Kill(pid);
+            CloseChannel(w);
+            throw;
+        }
+        return w;
+    }
+
+    private (int Pid, int Channel) Start(string title)
+    {
+        var (mine, theirs) = Posix.SocketPair();
+        int pid;
+        try
+        {
+            pid = Spawner.Spawn(_workerPath, new[] { title.PadRight(TitleRoom) }, theirs, Channel.WorkerFd);
+        }
+        catch
+        {
+            Posix.Close(mine);
+            throw;
+        }
+        finally
+        {
+            Posix.Close(theirs);
+        }
+        return (pid, mine);
+    }
+
+    public WorkerProc? Find(int pid) => _byPid.GetValueOrDefault(pid);
 
     /// <summary>Tops the ready pool up to <paramref name="size"/> workers.</summary>
     public void Refill(int size)
@@ -89,6 +125,8 @@ public sealed class WorkerPool
     {
         if (!_byPid.Remove(pid, out var w)) return null;
         CloseChannel(w);
+        Posix.Close(w.AuthFd);
+        w.AuthFd = -1;
         return w;
     }
 

@@ -1,0 +1,57 @@
+// Login checks off the accept loop: a few threads run LoginPolicy; results come back through a self-pipe the loop polls.
+using System.Collections.Concurrent;
+using FtpFork.Common.Interop;
+using FtpFork.Common.Ipc;
+
+namespace FtpFork.Master;
+
+public sealed class Authenticator
+{
+    private readonly LoginPolicy _policy;
+    private readonly Action<string> _log;
+    private readonly BlockingCollection<(int Pid, AuthRequest Request, string Ip, int Port)> _in = new();
+    private readonly ConcurrentQueue<AuthOutcome> _out = new();
+    private readonly SelfPipe _wake = new();
+
+    /// <summary>Starts <paramref name="threads"/> checkers: a slow PAM module or hash never stalls accept().</summary>
+    public Authenticator(LoginPolicy policy, Action<string> log, int threads)
+    {
+        _policy = policy;
+        _log = log;
+        for (int i = 0; i < threads; i++)
+            new Thread(Work) { IsBackground = true, Name = $"auth{i}" }.Start();
+    }
+
+    /// <summary>The fd the master's poll loop watches; readable when outcomes wait.</summary>
+    public int WakeFd => _wake.ReadFd;
+
+    public void Submit(int pid, AuthRequest request, string ip, int port) => _in.Add((pid, request, ip, port));
+
+    /// <summary>Every outcome ready now (call when WakeFd is readable).</summary>
+    public List<AuthOutcome> Drain()
+    {
+        _wake.Drain();
+        var list = new List<AuthOutcome>();
+        while (_out.TryDequeue(out var o)) list.Add(o);
+        return list;
+    }
+
+    private void Work()
+    {
+        foreach (var (pid, request, ip, port) in _in.GetConsumingEnumerable())
+        {
+            AuthOutcome o;
+            try
+            {
+                o = _policy.Decide(pid, request, ip, port);
+            }
+            catch (Exception e)
+            {
+                _log($"worker {pid}: login check failed: {e.GetType().Name}: {e.Message}");
+                o = new AuthOutcome(pid, null, "", "internal error checking the login", "");
+            }
+            _out.Enqueue(o);
+            _wake.Notify(1);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+// The master's half of logins: start-up checks of the accounts, AUTH requests from pre-login workers, moving a session.
+using FtpFork.Common.Config;
+using FtpFork.Common.Interop;
+using FtpFork.Common.Ipc;
+
+namespace FtpFork.Master;
+
+public sealed class AccountsException : Exception
+{
+    public AccountsException(string message) : base(message) { }
+}
+
+public sealed partial class MasterLoop
+{
+    /// <summary>Checks nopriv_user, secure_chroot_dir and the anonymous account; says in one line who runs as whom.</summary>
+    private Authenticator StartAccounts()
+    {
+        var policy = new LoginPolicy(_config);
+        if (PrivilegeDrop.RunningAsRoot)
+        {
+            var nopriv = UserDb.Find(_config.NoprivUser) ?? throw new AccountsException($"nopriv_user {_config.NoprivUser} does not exist");
+            if (nopriv.Uid == 0) throw new AccountsException($"nopriv_user {_config.NoprivUser} has uid 0");
+            try
+            {
+                if (PrivilegeDrop.EnsureEmptyRoot(_config.SecureChrootDir))
+                    _log($"created secure_chroot_dir {_config.SecureChrootDir} (0755 root:root)");
+            }
+            catch (Exception e) when (e is PosixException or InvalidOperationException)
+            {
+                throw new AccountsException($"secure_chroot_dir: {e.Message}");
+            }
+            if (_config.AnonymousEnable && policy.AnonAccount?.Name != _config.FtpUsername)
+                _log($"ftp_username {_config.FtpUsername} does not exist: anonymous sessions run as {policy.AnonAccount?.Name ?? "(none)"}");
+            _log($"running as root: pre-login workers run as {nopriv.Name} (uid {nopriv.Uid}) chrooted in {_config.SecureChrootDir}; sessions run as their users");
+        }
+        else
+        {
+            string me = UserDb.CurrentUserName();
+            _log($"not running as root (as {me}): no identity changes; only {me}, anonymous (as {me}) and virtual users can log in");
+        }
+        return new Authenticator(policy, _log, Math.Max(2, Environment.ProcessorCount));
+    }
+
+    /// <summary>An AUTH from a pre-login worker: strict checks, then off to the authenticator; anything wrong ends that worker.</summary>
+    private void OnAuthRequest(WorkerProc w, Message m)
+    {
+        string? why = null;
+        AuthRequest? request = null;
+        if (w.IsSession || w.ClientIp == null) why = "AUTH from a worker without a pre-login client";
+        else if (w.AuthFd >= 0) why = "second AUTH while one is being checked";
+        else if (m.Fd < 0 || !UserDb.IsSocket(m.Fd)) why = "AUTH without a control socket";
+        else request = AuthRequest.Parse(m.Body, out why);
+        if (request == null)
+        {
+            Posix.Close(m.Fd);
+            _log($"worker {w.Pid}: malformed request ({why}); killed");
+            SignalWatch.Kill(w.Pid);
+            _pool.CloseChannel(w);
+            return;
+        }
+        w.AuthFd = m.Fd;
+        _auth.Submit(w.Pid, request, w.ClientIp!, w.ClientPort);
+    }
+
+    /// <summary>
+    /// A decided login. Success: a new worker with the user's identity gets the control fd and the
+    /// state; the client's max_clients/max_per_ip slot moves to it; the pre-login worker is told OK
+    /// and exits. Otherwise the pre-login worker is told FAIL or OOPS and carries on.
+    /// </summary>
+    private void OnAuthOutcome(AuthOutcome o)
+    {
+        if (o.Log != "") _log($"worker {o.WorkerPid}: {o.Log}");
+        var w = _pool.Find(o.WorkerPid);
+        if (w == null || w.Channel < 0 || w.AuthFd < 0)
+        {
+            if (w != null) { Posix.Close(w.AuthFd); w.AuthFd = -1; }
+            return; // the pre-login worker is gone: so is its client
+        }
+        int fd = w.AuthFd;
+        w.AuthFd = -1;
+        string verdict = o.Session == null ? (o.Oops == null ? "FAIL" : "OOPS\n" + o.Oops) : "OK";
+        if (o.Session != null && _stopping) verdict = "OOPS\nServer is shutting down.";
+        else if (o.Session != null)
+        {
+            try
+            {
+                var session = _pool.SpawnSession(o.Session, o.ConfigText, fd);
+                session.ClientIp = w.ClientIp;
+                session.ClientPort = w.ClientPort;
+                w.ClientIp = null; // the slot follows the client: released when the session worker is reaped
+                _log($"worker {w.Pid}: session moved to worker {session.Pid}");
+            }
+            catch (PosixException e)
+            {
+                _log($"worker {w.Pid}: cannot start the session worker: {e.Message}");
+                verdict = "OOPS\ncannot start the session.";
+            }
+        }
+        Posix.Close(fd);
+        try
+        {
+            Channel.Send(w.Channel, MessageType.AuthResult, verdict);
+        }
+        catch (PosixException)
+        {
+            _pool.CloseChannel(w);
+        }
+    }
+}
