@@ -22,6 +22,19 @@ public sealed class LineReader
     /// <summary>True when a complete line is already buffered (no read needed).</summary>
     public bool HasBufferedLine => Array.IndexOf(_buf, (byte)'\n', _start, _end - _start) >= 0;
 
+    /// <summary>A copy of the bytes read from the client but not yet returned as lines.</summary>
+    public byte[] Buffered() => _buf.AsSpan(_start, _end - _start).ToArray();
+
+    /// <summary>Puts bytes another process had read (and not processed) ahead of anything still to come.</summary>
+    public void Prepend(byte[] bytes)
+    {
+        if (_end - _start + bytes.Length > _buf.Length) throw new ArgumentException("more pending bytes than the buffer holds");
+        Buffer.BlockCopy(_buf, _start, _buf, bytes.Length, _end - _start);
+        _end = _end - _start + bytes.Length;
+        _start = 0;
+        bytes.CopyTo(_buf, 0);
+    }
+
     public CommandLine ReadLine()
     {
         bool discarding = false;

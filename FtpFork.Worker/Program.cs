@@ -1,4 +1,4 @@
-// Entry point of a worker: take the config, wait in the pool for a client, serve it, exit.
+// Entry point of a worker: a pool worker (drops to nopriv, serves a client until login) or a logged-in session's worker.
 using System.Net.Sockets;
 using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
@@ -13,8 +13,10 @@ public static class Program
     public static int Main(string[] args)
     {
         ProcessTitle.Init("ftpfork");
-        ProcessTitle.Set("worker (pool)");
+        Preload.BeforeChroot();
         var first = Channel.Receive(Channel.WorkerFd);
+        if (first is { Type: MessageType.Session }) return RunSession(first.Value);
+        ProcessTitle.Set("worker (pool)");
         if (first is not { Type: MessageType.Config }) return Fail("expected CONFIG from the master");
         FtpConfig config;
         try
@@ -28,19 +30,74 @@ public static class Program
 
         var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
         new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
+        var lists = UserLists.Load(config);
+        if (PrivilegeDrop.RunningAsRoot)
+        {
+            // Before any client byte: nopriv_user, no groups, inside the empty secure_chroot_dir.
+            var nopriv = UserDb.Find(config.NoprivUser);
+            if (nopriv == null) return Fail($"nopriv_user {config.NoprivUser} does not exist");
+            try
+            {
+                PrivilegeDrop.ToNopriv(nopriv.Uid, nopriv.Gid, config.SecureChrootDir);
+            }
+            catch (Exception e) when (e is PosixException or InvalidOperationException)
+            {
+                return Fail($"cannot drop to nopriv_user {config.NoprivUser} in {config.SecureChrootDir}: {e.Message}");
+            }
+        }
 
         var client = Channel.Receive(Channel.WorkerFd);
         if (client == null) return 0; // the master closed our channel: leave the pool quietly
         if (client is not { Type: MessageType.Client } || client.Value.Fd < 0) return Fail("expected CLIENT with an fd");
         string[] peer = client.Value.Body.Split('\n');
-        var socket = new Socket(new SafeSocketHandle((IntPtr)client.Value.Fd, ownsHandle: true));
-        Action<string> log = l => Console.Error.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} ftpfork-worker[{Environment.ProcessId}]: {l}");
-        var control = new ControlConnection(socket, config.LogFtpProtocol ? log : null);
-        var session = new Session(config, control, peer[0], Channel.WorkerFd, log);
+        var session = NewSession(config, client.Value.Fd, peer[0]);
+        session.UserLists = lists;
         Volatile.Write(ref _session, session);
         session.Run();
-        control.Finish();
+        session.Control.Finish();
         return 0;
+    }
+
+    /// <summary>
+    /// A logged-in session's worker, started as root by the master: SESSION then CONFIG, the
+    /// identity change (before a single client byte is read), then 230 and the post-login loop.
+    /// </summary>
+    private static int RunSession(Message first)
+    {
+        ProcessTitle.Set("session");
+        var h = SessionHandoff.Parse(first.Body);
+        if (first.Fd < 0) return Fail("SESSION without the control fd");
+        var cm = Channel.Receive(Channel.WorkerFd);
+        if (cm is not { Type: MessageType.Config }) return Fail("expected CONFIG after SESSION");
+        var config = ConfigParser.Apply(FtpConfig.Defaults, cm.Value.Body, "(from master)");
+        var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
+        var session = NewSession(config, first.Fd, h.ClientIp);
+        try
+        {
+            if (h.ChangeIdentity)
+                PrivilegeDrop.ToUser(h.GroupsOf == "" ? null : h.GroupsOf, h.Uid, h.Gid, h.Chroot == "" ? null : h.Chroot);
+        }
+        catch (Exception e) when (e is PosixException or InvalidOperationException)
+        {
+            session.Log($"{h.ClientIp}: {h.User}: cannot change identity: {e.Message}");
+            session.Control.Reply(ReplyCodes.SyntaxError, "OOPS: cannot change to the user's identity.");
+            return 1;
+        }
+        Posix.Umask(h.Umask);
+        new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
+        Volatile.Write(ref _session, session);
+        if (!Accounts.Resume(session, h)) return 1;
+        PostLogin.Run(session);
+        session.Control.Finish();
+        return 0;
+    }
+
+    private static Session NewSession(FtpConfig config, int fd, string ip)
+    {
+        var socket = new Socket(new SafeSocketHandle((IntPtr)fd, ownsHandle: true));
+        Action<string> log = l => Console.Error.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} ftpfork-worker[{Environment.ProcessId}]: {l}");
+        var control = new ControlConnection(socket, config.LogFtpProtocol ? log : null);
+        return new Session(config, control, ip, Channel.WorkerFd, log);
     }
 
     /// <summary>The place signals are acted on: before a client arrives SIGTERM just ends the process.</summary>

@@ -1,17 +1,17 @@
-// USER and PASS: name checks, anonymous logins, failed-login delay and limit.
+// USER and PASS: name checks and deny lists at USER; PASS asks the master; failed-login delay and limit.
+using FtpFork.Common.Ipc;
+
 namespace FtpFork.Worker;
 
 public static class LoginCommands
 {
-    public const int MaxUserName = 32;
+    public const int MaxUserName = AuthRequest.MaxUser;
 
     public static bool IsAnonymousName(string name) =>
         name.Equals("anonymous", StringComparison.OrdinalIgnoreCase) || name.Equals("ftp", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A name is at most 32 characters of letters, digits and . _ - @ (checked before anything else sees it).</summary>
-    public static bool ValidName(string name) =>
-        name.Length is > 0 and <= MaxUserName &&
-        name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' or '@') && name[0] != '-';
+    /// <summary>A name is at most 32 characters of letters, digits and . _ - @, not starting with - or . (checked before anything else sees it).</summary>
+    public static bool ValidName(string name) => AuthRequest.ValidUserName(name);
 
     public static void User(Session s, string arg)
     {
@@ -38,7 +38,7 @@ public static class LoginCommands
             s.Control.Reply(ReplyCodes.NotLoggedIn, "This FTP server is anonymous only.");
             return;
         }
-        if (!anon && !Accounts.UserListAllows(s.Config, name))
+        if (!anon && !s.UserLists.Allows(name))
         {
             s.Control.Reply(ReplyCodes.NotLoggedIn, "Permission denied.");
             return;
@@ -62,17 +62,15 @@ public static class LoginCommands
         }
         string user = s.PendingUser!;
         s.PendingUser = null;
-        var result = s.IsAnonymous ? Accounts.LoginAnonymous(s) : Accounts.LoginUser(s, user, arg);
-        if (result.Ok)
+        var result = Accounts.RequestLogin(s, user, arg);
+        if (result.Verdict == LoginVerdict.Moved)
         {
-            if (s.Config.DelaySuccessfulLogin > 0) Thread.Sleep(s.Config.DelaySuccessfulLogin * 1000);
-            s.Control.Reply(ReplyCodes.LoginOk, "Login successful.");
-            s.Log($"{s.ClientIp}: login as {s.User}");
+            s.QuitRequested = true; // the new worker answers 230; this one leaves without a word
             return;
         }
-        if (result.Fatal != null)
+        if (result.Verdict == LoginVerdict.Oops)
         {
-            s.Control.Reply(ReplyCodes.SyntaxError, "OOPS: " + result.Fatal);
+            s.Control.Reply(ReplyCodes.SyntaxError, "OOPS: " + result.Oops);
             s.QuitRequested = true;
             return;
         }

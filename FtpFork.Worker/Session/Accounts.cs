@@ -1,44 +1,58 @@
-// Who may log in and where they land: anonymous roots, the user list, and local/virtual accounts.
-using FtpFork.Common.Config;
+// The pre-login worker's side of a login: it cannot check a password, so it asks the master and acts on the verdict.
 using FtpFork.Common.Interop;
+using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
-public readonly record struct LoginResult(bool Ok, string? Fatal = null)
-{
-    public static readonly LoginResult Success = new(true);
-    public static readonly LoginResult Refused = new(false);
-}
+public enum LoginVerdict { Moved, Refused, Oops }
+
+public readonly record struct LoginResult(LoginVerdict Verdict, string? Oops = null);
 
 public static class Accounts
 {
-    /// <summary>userlist_enable / userlist_deny / userlist_file, as vsftpd: decided at USER.</summary>
-    public static bool UserListAllows(FtpConfig c, string name)
+    /// <summary>
+    /// Sends AUTH (user, password, session state, the control fd) to the master and waits. Moved:
+    /// the session now lives in a new worker with the user's identity and this one must exit
+    /// without a word to the client. Nothing is read from the client while waiting.
+    /// </summary>
+    public static LoginResult RequestLogin(Session s, string user, string password)
     {
-        if (!c.UserlistEnable) return true;
-        bool listed = false;
-        try
+        var request = new AuthRequest(user, password, s.Type == TransferType.Image ? 'I' : 'A', s.Utf8,
+            s.Control.Reader.Buffered());
+        if (request.Format().Length > AuthRequest.MaxBody || System.Text.Encoding.UTF8.GetByteCount(password) > AuthRequest.MaxPassword)
+            return new LoginResult(LoginVerdict.Refused); // never sent: the master would end us for it
+        Channel.Send(s.ChannelFd, MessageType.Auth, request.Format(), s.Control.Fd);
+        var reply = Channel.Receive(s.ChannelFd);
+        if (reply == null) Environment.Exit(0); // the master is gone (shutting down): so is this session
+        if (reply.Value.Fd >= 0) Posix.Close(reply.Value.Fd);
+        string body = reply.Value.Type == MessageType.AuthResult ? reply.Value.Body : "";
+        if (body == "OK") return new LoginResult(LoginVerdict.Moved);
+        if (body == "FAIL") return new LoginResult(LoginVerdict.Refused);
+        if (body.StartsWith("OOPS\n", StringComparison.Ordinal)) return new LoginResult(LoginVerdict.Oops, body[5..]);
+        throw new InvalidOperationException($"unexpected answer from the master: {reply.Value.Type}");
+    }
+
+    /// <summary>
+    /// The new session worker, identity already changed: restores the state the pre-login worker
+    /// had, refuses a writable chroot root (as vsftpd 3), then says 230.
+    /// </summary>
+    public static bool Resume(Session s, SessionHandoff h)
+    {
+        s.User = h.User;
+        s.IsAnonymous = h.Anonymous;
+        s.Type = h.Type == 'I' ? TransferType.Image : TransferType.Ascii;
+        s.Utf8 = h.Utf8;
+        s.Files = new FileSystemView(h.ViewRoot) { Cwd = h.Cwd };
+        s.Control.Reader.Prepend(h.Pending);
+        if (h.ChangeIdentity && h.Chroot != "" && !s.Config.AllowWriteableChroot && PrivilegeDrop.RootWritable())
         {
-            listed = File.ReadLines(c.UserlistFile).Any(l => l.Trim() == name);
+            s.Control.Reply(ReplyCodes.SyntaxError, "OOPS: ftpfork: refusing to run with writable root inside chroot()");
+            s.Log($"{s.ClientIp}: {h.User}: refused: writable chroot root {h.Chroot} (allow_writeable_chroot=NO)");
+            return false;
         }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return c.UserlistDeny ? !listed : listed;
+        if (s.Config.DelaySuccessfulLogin > 0) Thread.Sleep(s.Config.DelaySuccessfulLogin * 1000);
+        s.Control.Reply(ReplyCodes.LoginOk, "Login successful.");
+        s.Log($"{s.ClientIp}: login as {s.User}");
+        return true;
     }
-
-    public static LoginResult LoginAnonymous(Session s)
-    {
-        string root = s.Config.AnonRoot;
-        if (root == "")
-            root = Posix.GetPwNam(s.Config.FtpUsername)?.pw_dir ?? "";
-        if (root == "" || !Directory.Exists(root))
-            return new LoginResult(false, $"cannot change directory:{(root == "" ? "(no anon_root)" : root)}");
-        s.Files = new FileSystemView(root);
-        s.User = "anonymous";
-        Posix.Umask(s.Config.AnonUmask);
-        return LoginResult.Success;
-    }
-
-    /// <summary>Local and virtual users: not in this build yet (anonymous only).</summary>
-    public static LoginResult LoginUser(Session s, string user, string password) => LoginResult.Refused;
 }

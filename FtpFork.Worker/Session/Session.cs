@@ -20,6 +20,8 @@ public sealed partial class Session
     public bool IsAnonymous { get; set; }
     public bool LoggedIn => User != null;
     public int FailedLogins { get; set; }
+    /// <summary>userlist_file and the built-in deny list, read before the pre-login chroot.</summary>
+    public UserLists UserLists { get; set; } = null!;
     public bool QuitRequested { get; set; }
 
     // Transfer parameters
