@@ -56,6 +56,9 @@ public sealed class ServerProcess : IDisposable
         string dir = Directory.CreateTempSubdirectory("ftpfork-test-").FullName;
         string root = Path.Combine(dir, "root");
         Directory.CreateDirectory(root);
+        // World-readable, root-owned: as root the master serves anonymous as ftp_username, chrooted here.
+        File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
+        File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
         int port = FreePort();
         var conf = new StringBuilder();
         conf.AppendLine("listen_address=127.0.0.1");

@@ -1,0 +1,90 @@
+// One-time setup of the accounts tests: a PAM service of our own (from pam/ftpfork), and throwaway system users.
+using FtpFork.Tests.Harness;
+using NUnit.Framework;
+
+namespace FtpFork.Tests.Accounts;
+
+[SetUpFixture]
+public class AccountsSetup
+{
+    /// <summary>The PAM service the tests use: pam/ftpfork installed under a name of this run.</summary>
+    public static string PamService { get; } = $"ftpfork-test-{Environment.ProcessId}";
+
+    public static bool IsRoot => Environment.UserName == "root";
+
+    [OneTimeSetUp]
+    public void InstallPam()
+    {
+        if (!IsRoot) return;
+        File.Copy(Path.Combine(RepoRoot(), "pam", "ftpfork"), $"/etc/pam.d/{PamService}", overwrite: true);
+    }
+
+    [OneTimeTearDown]
+    public void RemovePam()
+    {
+        if (IsRoot) File.Delete($"/etc/pam.d/{PamService}");
+    }
+
+    public static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d != null && !File.Exists(Path.Combine(d.FullName, "FtpFork.sln"))) d = d.Parent;
+        return d?.FullName ?? throw new InvalidOperationException("cannot find the repository root");
+    }
+
+    public static void NeedRoot()
+    {
+        if (!IsRoot) Assert.Ignore("needs root");
+    }
+}
+
+/// <summary>A system account made with useradd and a SHA-512 password (chpasswd -c SHA512); userdel -r on Dispose.</summary>
+public sealed class TestUser : IDisposable
+{
+    public string Name { get; }
+    public string Password { get; } = "Pw-" + Guid.NewGuid().ToString("N")[..12];
+    public string Home { get; }
+    public uint Uid { get; }
+    public uint Gid { get; }
+
+    public TestUser()
+    {
+        Name = "fft" + Guid.NewGuid().ToString("N")[..8];
+        Home = Path.Combine(Path.GetTempPath(), Name + "-home");
+        Check(RunTool.Run("useradd", new[] { "-m", "-d", Home, "-s", "/bin/sh", Name }));
+        Check(RunTool.Run("chpasswd", new[] { "-c", "SHA512" }, stdin: $"{Name}:{Password}\n"));
+        string[] pw = RunTool.Run("getent", new[] { "passwd", Name }).Stdout.Trim().Split(':');
+        Uid = uint.Parse(pw[2]);
+        Gid = uint.Parse(pw[3]);
+    }
+
+    private static void Check(ToolResult r)
+    {
+        if (r.ExitCode != 0) throw new InvalidOperationException($"account setup failed: {r.Stderr}");
+    }
+
+    public void Dispose() => RunTool.Run("userdel", new[] { "-r", "-f", Name });
+}
+
+public static class Workers
+{
+    /// <summary>The master's descendant whose title contains <paramref name="text"/> (waits up to 5 s), or 0.</summary>
+    public static int Find(ServerProcess server, string text)
+    {
+        int pid = 0;
+        ProcTools.WaitUntil(() =>
+        {
+            pid = ProcTools.Descendants(server.Pid).FirstOrDefault(p => ProcTools.Title(p).Contains(text));
+            return pid != 0;
+        }, TimeSpan.FromSeconds(5));
+        return pid;
+    }
+
+    public static string Root(int pid) => new DirectoryInfo($"/proc/{pid}/root").LinkTarget ?? "";
+
+    public static uint Account(string name, int field) =>
+        uint.Parse(RunTool.Run("getent", new[] { "passwd", name }).Stdout.Trim().Split(':')[field]);
+
+    /// <summary>True when HELP knows the verb (another branch's command may not be merged yet).</summary>
+    public static bool HasCommand(FtpTestClient c, string verb) => c.Command("HELP " + verb).Code == 214;
+}

@@ -1,0 +1,84 @@
+// Unit tests of the worker→master AUTH request parser and the master→session hand-over format.
+using System.Text;
+using FtpFork.Common.Config;
+using FtpFork.Common.Ipc;
+using FtpFork.Worker;
+using NUnit.Framework;
+
+namespace FtpFork.Tests.Accounts;
+
+[TestFixture, Parallelizable(ParallelScope.All)]
+public class AuthRequestTests
+{
+    private static readonly string Good = new AuthRequest("alice", "pa ss:w\rd", 'I', true, "NOOP\r\n"u8.ToArray()).Format();
+
+    [Test]
+    public void WellFormedRequestRoundTrips()
+    {
+        var r = AuthRequest.Parse(Good, out string why);
+        Assert.That(r, Is.Not.Null, why);
+        Assert.That(r!.User, Is.EqualTo("alice"));
+        Assert.That(r.Password, Is.EqualTo("pa ss:w\rd"));
+        Assert.That(r.Type, Is.EqualTo('I'));
+        Assert.That(r.Utf8, Is.True);
+        Assert.That(Encoding.ASCII.GetString(r.Pending), Is.EqualTo("NOOP\r\n"));
+    }
+
+    [TestCase("")]
+    [TestCase("alice\npw\nA\n1")]
+    [TestCase("alice\npw\nA\n1\n\nextra")]
+    [TestCase("ali/ce\npw\nA\n1\n")]
+    [TestCase("..\npw\nA\n1\n")]
+    [TestCase("-x\npw\nA\n1\n")]
+    [TestCase("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\npw\nA\n1\n")]
+    [TestCase("alice\np\0w\nA\n1\n")]
+    [TestCase("alice\npw\nE\n1\n")]
+    [TestCase("alice\npw\nA\n2\n")]
+    [TestCase("alice\npw\nA\n1\n!!notbase64")]
+    public void MalformedRequestsAreRejected(string body)
+    {
+        Assert.That(AuthRequest.Parse(body, out string why), Is.Null);
+        Assert.That(why, Is.Not.Empty);
+    }
+
+    [Test]
+    public void OversizedFieldsAreRejected()
+    {
+        Assert.That(AuthRequest.Parse($"alice\n{new string('p', 1025)}\nA\n1\n", out _), Is.Null);
+        Assert.That(AuthRequest.Parse($"alice\npw\nA\n1\n{Convert.ToBase64String(new byte[8193])}", out _), Is.Null);
+        Assert.That(AuthRequest.Parse(Good + new string('x', AuthRequest.MaxBody), out _), Is.Null);
+    }
+
+    [Test]
+    public void HandoffRoundTripsAndNeverCarriesRoot()
+    {
+        var h = new SessionHandoff("bob", false, true, "bob", 1000, 1000, "/srv/bob", "/", "/", 0x12, "10.0.0.1", 4242, 'A', false, new byte[] { 1, 2 });
+        var back = SessionHandoff.Parse(h.Format());
+        Assert.That(back with { Pending = h.Pending }, Is.EqualTo(h));
+        Assert.That(back.Pending, Is.EqualTo(h.Pending));
+        Assert.Throws<FormatException>(() => SessionHandoff.Parse((h with { Uid = 0 }).Format()));
+        Assert.Throws<FormatException>(() => SessionHandoff.Parse(h.Format().Replace("type=A", "type=X")));
+    }
+
+    [Test]
+    public void RootIsDeniedWhateverTheUserList()
+    {
+        var lists = UserLists.Load(FtpConfig.Defaults with { UserlistEnable = false });
+        Assert.That(lists.Allows("root"), Is.False);
+        Assert.That(lists.Allows("alice"), Is.True);
+    }
+
+    [Test]
+    public void LineReaderHandsOverUnprocessedBytes()
+    {
+        var input = new MemoryStream("PASS x\r\nTYPE I\r\nPW"u8.ToArray());
+        var r = new LineReader((b, o, n) => input.Read(b, o, n));
+        Assert.That(r.ReadLine().Text, Is.EqualTo("PASS x"));
+        byte[] rest = r.Buffered();
+        var input2 = new MemoryStream("D\r\n"u8.ToArray());
+        var r2 = new LineReader((b, o, n) => input2.Read(b, o, n));
+        r2.Prepend(rest);
+        Assert.That(r2.ReadLine().Text, Is.EqualTo("TYPE I"));
+        Assert.That(r2.ReadLine().Text, Is.EqualTo("PWD"));
+    }
+}
