@@ -20,6 +20,10 @@ public sealed record AuthRequest(string User, string Password, char Type, bool U
         name.Length is > 0 and <= MaxUser &&
         name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' or '@') && name[0] is not ('-' or '.');
 
+    /// <summary>A password the request can carry: at most 1024 UTF-8 bytes, no NUL, LF or U+FFFD (a decoding scar).</summary>
+    public static bool ValidPassword(string password) =>
+        Encoding.UTF8.GetByteCount(password) <= MaxPassword && password.IndexOfAny(new[] { '\0', '\n', '\uFFFD' }) < 0;
+
     public string Format() =>
         $"{User}\n{Password}\n{Type}\n{(Utf8 ? '1' : '0')}\n{Convert.ToBase64String(Pending)}";
 
@@ -31,7 +35,7 @@ public sealed record AuthRequest(string User, string Password, char Type, bool U
         string[] f = body.Split('\n');
         if (f.Length != 5) { why = $"{f.Length} fields, expected 5"; return null; }
         if (!ValidUserName(f[0])) { why = "bad user name"; return null; }
-        if (Encoding.UTF8.GetByteCount(f[1]) > MaxPassword || f[1].Contains('\0') || f[1].Contains('\uFFFD'))
+        if (!ValidPassword(f[1]))
         {
             why = "bad password field";
             return null;

@@ -19,8 +19,8 @@ public static class Accounts
     {
         var request = new AuthRequest(user, password, s.Type == TransferType.Image ? 'I' : 'A', s.Utf8,
             s.Control.Reader.Buffered());
-        if (request.Format().Length > AuthRequest.MaxBody || System.Text.Encoding.UTF8.GetByteCount(password) > AuthRequest.MaxPassword)
-            return new LoginResult(LoginVerdict.Refused); // never sent: the master would end us for it
+        if (!AuthRequest.ValidPassword(password) || request.Format().Length > AuthRequest.MaxBody)
+            return new LoginResult(LoginVerdict.Refused); // never sent: the master would end this worker for it
         Channel.Send(s.ChannelFd, MessageType.Auth, request.Format(), s.Control.Fd);
         var reply = Channel.Receive(s.ChannelFd);
         if (reply == null) Environment.Exit(0); // the master is gone (shutting down): so is this session

@@ -134,6 +134,8 @@ public class AccountsTests
         Assert.That(c.Command("USER ../../etc").Code, Is.EqualTo(530));
         Assert.That(c.Command("USER " + _user.Name).Code, Is.EqualTo(331));
         Assert.That(c.Command("PASS " + new string('p', 4000)).Code, Is.EqualTo(530));
+        Assert.That(c.Command("USER " + _user.Name).Code, Is.EqualTo(331));
+        Assert.That(c.Command("PASS a\uFFFDb").Code, Is.EqualTo(530), "a password the AUTH format cannot carry is refused in the worker");
         Assert.That(c.Login(_user.Name, _user.Password).Code, Is.EqualTo(230), "the same session still logs in");
         Assert.That(server.Log, Does.Not.Contain("malformed"));
     }
