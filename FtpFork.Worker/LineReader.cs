@@ -45,7 +45,7 @@ public sealed class LineReader
             {
                 int s = _start;
                 _start = nl + 1;
-                if (discarding) return new CommandLine(LineStatus.TooLong, "");
+                if (discarding || nl - s > MaxLine) return new CommandLine(LineStatus.TooLong, "");
                 return Decode(_buf.AsSpan(s, nl - s));
             }
             if (_end - _start >= MaxLine)
