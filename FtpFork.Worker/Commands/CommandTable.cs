@@ -18,6 +18,30 @@ public static class CommandTable
         C("FEAT", false, Arg.None, Perm.None, "lists the extensions", BasicCommands.Feat),
         C("HELP", false, Arg.Optional, Perm.None, "[<command>]: this help", BasicCommands.Help),
         C("PWD", true, Arg.None, Perm.None, "the working directory", BasicCommands.Pwd, feat: "TVFS", aliases: "XPWD"),
+
+        // Files and directories (FileSystemView resolves every path)
+        C("CWD", true, Arg.Required, Perm.None, "<path>: changes the working directory", DirCommands.Cwd, aliases: "XCWD"),
+        C("CDUP", true, Arg.None, Perm.None, "goes to the parent directory", DirCommands.Cdup, aliases: "XCUP"),
+        C("MKD", true, Arg.Required, Perm.Mkdir, "<path>: makes a directory", DirCommands.Mkd, aliases: "XMKD"),
+        C("RMD", true, Arg.Required, Perm.Other, "<path>: removes an empty directory", DirCommands.Rmd, aliases: "XRMD"),
+        C("DELE", true, Arg.Required, Perm.Other, "<path>: deletes a file", FileCommands.Dele),
+        C("RNFR", true, Arg.Required, Perm.Other, "<path>: renames from", FileCommands.Rnfr),
+        C("RNTO", true, Arg.Required, Perm.Other, "<path>: renames to", FileCommands.Rnto, seq: Sequence.AfterRnfr),
+        C("SIZE", true, Arg.Required, Perm.None, "<path>: a file's size", FileCommands.Size, feat: "SIZE"),
+        C("MDTM", true, Arg.Required, Perm.None, "[<YYYYMMDDHHMMSS>] <path>: a file's time", FileCommands.Mdtm, feat: "MDTM"),
+        C("TYPE", true, Arg.Required, Perm.None, "A|I|L 8: the transfer type", ParamCommands.Type),
+        C("STRU", true, Arg.Required, Perm.None, "F: the file structure", ParamCommands.Stru),
+        C("MODE", true, Arg.Required, Perm.None, "S: the transfer mode", ParamCommands.Mode),
+        C("ALLO", true, Arg.Optional, Perm.None, "<size>: ignored", ParamCommands.Allo),
+        C("ACCT", false, Arg.Optional, Perm.None, "not implemented", ParamCommands.Acct),
+        C("OPTS", false, Arg.Required, Perm.None, "UTF8 ON | MLST <facts>: options", ParamCommands.Opts, feat: "UTF8"),
+        C("SITE", true, Arg.Required, Perm.None, "CHMOD <mode> <path> | UMASK [<mask>] | HELP", ParamCommands.Site),
+        C("LIST", true, Arg.Optional, Perm.List, "[-alRrtd] [<path>]: a long listing", ListCommands.List),
+        C("NLST", true, Arg.Optional, Perm.List, "[-alRrtd] [<path>]: names", ListCommands.Nlst),
+        C("MLSD", true, Arg.Optional, Perm.List, "[<path>]: a machine listing", ListCommands.Mlsd),
+        C("MLST", true, Arg.Optional, Perm.List, "[<path>]: one entry's facts", ListCommands.Mlst,
+            feat: "MLST type*;size*;modify*;perm*;unix.mode*;unix.owner*;unix.group*;unique;"),
+        C("STAT", true, Arg.Optional, Perm.None, "[<path>]: status, or a listing here", ListCommands.Stat),
     };
 
     private static readonly Dictionary<string, CommandSpec> ByVerb = BuildIndex();

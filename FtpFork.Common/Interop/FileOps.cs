@@ -1,0 +1,112 @@
+// File-system calls for the session's file commands: lstat/stat, access, mkdir/rmdir/unlink/rename, chmod, utimes, umask, id names.
+using Mono.Unix.Native;
+
+namespace FtpFork.Common.Interop;
+
+/// <summary>The parts of struct stat the file commands and listings use.</summary>
+public readonly record struct FileStat(uint Mode, long Links, uint Uid, uint Gid, long Size, long MtimeSec)
+{
+    public const uint TypeMask = 0xF000, Regular = 0x8000, Directory = 0x4000, Symlink = 0xA000,
+        Fifo = 0x1000, Socket = 0xC000, Block = 0x6000, Char = 0x2000;
+
+    public uint Type => Mode & TypeMask;
+    public bool IsDirectory => Type == Directory;
+    public bool IsRegular => Type == Regular;
+    public bool IsSymlink => Type == Symlink;
+    /// <summary>The permission bits, including setuid/setgid/sticky (07777).</summary>
+    public uint Perms => Mode & 0xFFF;
+}
+
+public static class FileOps
+{
+    private static FileStat From(in Stat st) =>
+        new((uint)st.st_mode, (long)st.st_nlink, st.st_uid, st.st_gid, st.st_size, st.st_mtime);
+
+    /// <summary>lstat(2): null when the path does not exist (or cannot be examined).</summary>
+    public static FileStat? LStat(string path)
+    {
+        while (true)
+        {
+            if (Syscall.lstat(path, out Stat st) == 0) return From(st);
+            if (Stdlib.GetLastError() != Errno.EINTR) return null;
+        }
+    }
+
+    /// <summary>stat(2) (follows symlinks): null when the path or its target does not exist.</summary>
+    public static FileStat? Stat(string path)
+    {
+        while (true)
+        {
+            if (Syscall.stat(path, out Stat st) == 0) return From(st);
+            if (Stdlib.GetLastError() != Errno.EINTR) return null;
+        }
+    }
+
+    /// <summary>lstat(2) that tells why it failed: the errno (0 on success).</summary>
+    public static Errno TryLStat(string path, out FileStat stat)
+    {
+        while (true)
+        {
+            if (Syscall.lstat(path, out Stat st) == 0)
+            {
+                stat = From(st);
+                return 0;
+            }
+            Errno e = Stdlib.GetLastError();
+            if (e == Errno.EINTR) continue;
+            stat = default;
+            return e;
+        }
+    }
+
+    /// <summary>readlink(2) of a symlink: its target as stored (UTF-8), or null.</summary>
+    public static string? ReadLink(string path)
+    {
+        var sb = new System.Text.StringBuilder(4096);
+        long n = Syscall.readlink(path, sb);
+        return n < 0 ? null : sb.ToString(0, (int)Math.Min(n, sb.Length));
+    }
+
+    /// <summary>access(2) for the session's own (real) ids: R=4, W=2, X=1.</summary>
+    public static bool Access(string path, int mode)
+    {
+        AccessModes m = 0; // Mono's enum has its own values: translate the POSIX bits
+        if ((mode & 4) != 0) m |= AccessModes.R_OK;
+        if ((mode & 2) != 0) m |= AccessModes.W_OK;
+        if ((mode & 1) != 0) m |= AccessModes.X_OK;
+        return Syscall.access(path, m == 0 ? AccessModes.F_OK : m) == 0;
+    }
+
+    public static void Mkdir(string path, int mode) =>
+        Posix.Check("mkdir", () => Syscall.mkdir(path, (FilePermissions)mode));
+
+    public static void Rmdir(string path) => Posix.Check("rmdir", () => Syscall.rmdir(path));
+
+    public static void Unlink(string path) => Posix.Check("unlink", () => Syscall.unlink(path));
+
+    public static void Rename(string from, string to) => Posix.Check("rename", () => Syscall.rename(from, to));
+
+    public static void Chmod(string path, int mode) =>
+        Posix.Check("chmod", () => Syscall.chmod(path, (FilePermissions)mode));
+
+    /// <summary>Sets the access and modification times (seconds since the epoch, UTC).</summary>
+    public static void SetTimes(string path, long atimeSec, long mtimeSec)
+    {
+        var t = new[] { new Timeval { tv_sec = atimeSec }, new Timeval { tv_sec = mtimeSec } };
+        Posix.Check("utimes", () => Syscall.utimes(path, t));
+    }
+
+    /// <summary>The process umask, read without changing it.</summary>
+    public static int GetUmask()
+    {
+        var old = Syscall.umask(0);
+        Syscall.umask(old);
+        return (int)old;
+    }
+
+    /// <summary>The user name of a uid (null when none).</summary>
+    public static string? UserName(uint uid) => Syscall.getpwuid(uid)?.pw_name;
+
+    /// <summary>The group name of a gid (null when none).</summary>
+    public static string? GroupName(uint gid) => Syscall.getgrgid(gid)?.gr_name;
+}

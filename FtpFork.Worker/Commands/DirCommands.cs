@@ -1,0 +1,69 @@
+// Directory commands: CWD/XCWD, CDUP/XCUP, MKD/XMKD, RMD/XRMD, with vsftpd 3.0's replies.
+using FtpFork.Common.Interop;
+
+namespace FtpFork.Worker;
+
+public static class DirCommands
+{
+    public static void Cwd(Session s, string arg)
+    {
+        var p = s.Files.ResolveDirectory(arg);
+        if (p == null || !FileOps.Access(p.Real, 1))
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Failed to change directory.");
+            return;
+        }
+        s.Files.Cwd = p.Virtual;
+        s.Control.Reply(ReplyCodes.FileActionOk, "Directory successfully changed.");
+    }
+
+    public static void Cdup(Session s, string arg) => Cwd(s, "..");
+
+    public static void Mkd(Session s, string arg)
+    {
+        var p = s.Files.Resolve(arg, LastLink.NoFollow);
+        if (s.Files.Normalize(arg) is null or "/")
+        {
+            s.Control.Reply(ReplyCodes.BadFileName, "Create directory operation failed.");
+            return;
+        }
+        if (p == null || p.Exists)
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Create directory operation failed.");
+            return;
+        }
+        try
+        {
+            FileOps.Mkdir(p.Real, 0x1FF); // 0777 less the session's umask, as vsftpd
+        }
+        catch (PosixException)
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Create directory operation failed.");
+            return;
+        }
+        s.Control.Reply(ReplyCodes.PathCreated, $"{Quote(p.Virtual)} created");
+    }
+
+    public static void Rmd(Session s, string arg)
+    {
+        var p = s.Files.Resolve(arg, LastLink.NoFollow);
+        if (p is not { IsDirectory: true } || p.Virtual == "/")
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Remove directory operation failed.");
+            return;
+        }
+        try
+        {
+            FileOps.Rmdir(p.Real);
+        }
+        catch (PosixException)
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Remove directory operation failed.");
+            return;
+        }
+        s.Control.Reply(ReplyCodes.FileActionOk, "Remove directory operation successful.");
+    }
+
+    /// <summary>A path in a 257 reply: in double quotes, inner quotes doubled (RFC 959).</summary>
+    public static string Quote(string path) => "\"" + path.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,106 @@
+// Listings: LIST, NLST and MLSD over the data connection; MLST and STAT over the control connection.
+using System.Text;
+using FtpFork.Common.Config;
+using FtpFork.Common.Interop;
+
+namespace FtpFork.Worker;
+
+public static class ListCommands
+{
+    private static ListStyle Style(Session s) => new(s.Config.HideIds, s.Config.UseLocaltime);
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private static List<ListGroup> Collect(Session s, string arg) =>
+        Lister.Collect(s.Files, ListRequest.Parse(arg), s.Config.ForceDotFiles, s.Config.LsRecurseEnable);
+
+    public static void List(Session s, string arg)
+    {
+        string text = Lister.LongText(Collect(s, arg), Style(s), Now);
+        DataTransfer.SendBytes(s, "directory listing", Encoding.UTF8.GetBytes(text));
+    }
+
+    public static void Nlst(Session s, string arg)
+    {
+        var groups = Collect(s, arg);
+        string text = ListRequest.Parse(arg).Long ? Lister.LongText(groups, Style(s), Now) : Lister.NamesText(groups);
+        DataTransfer.SendBytes(s, "directory listing", Encoding.UTF8.GetBytes(text));
+    }
+
+    public static void Mlsd(Session s, string arg)
+    {
+        var dir = s.Files.Resolve(arg.Length == 0 ? "." : arg);
+        if (dir is not { Exists: true })
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Could not open directory.");
+            return;
+        }
+        if (!dir.IsDirectory)
+        {
+            s.Control.Reply(ReplyCodes.BadArguments, "Not a directory.");
+            return;
+        }
+        var sb = new StringBuilder();
+        var style = Style(s);
+        string? parent = dir.Real == s.Files.RealRoot ? null : Path.GetDirectoryName(dir.Real);
+        sb.Append(ListFormat.MlsxLine(new FileEntry(".", dir.Stat!.Value), s.MlstFacts,
+            DownloadRules.PermFact(s, dir.Stat.Value, dir.Real, parent), style, "cdir"));
+        foreach (var e in Lister.Sort(Lister.ReadDirectory(dir.Real, dots: true, realRoot: null), new ListRequest("")))
+        {
+            string real = Path.Combine(dir.Real, e.Name);
+            sb.Append(ListFormat.MlsxLine(e, s.MlstFacts, DownloadRules.PermFact(s, e.Stat, real, dir.Real), style));
+        }
+        DataTransfer.SendBytes(s, "directory listing", Encoding.UTF8.GetBytes(sb.ToString()));
+    }
+
+    public static void Mlst(Session s, string arg)
+    {
+        var p = s.Files.Resolve(arg.Length == 0 ? "." : arg);
+        if (p is not { Exists: true })
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Could not get file status.");
+            return;
+        }
+        string? parent = p.Real == s.Files.RealRoot ? null : Path.GetDirectoryName(p.Real);
+        var st = p.Stat!.Value;
+        string line = ListFormat.MlsxLine(new FileEntry(p.Virtual, st), s.MlstFacts,
+            DownloadRules.PermFact(s, st, p.Real, parent), Style(s));
+        s.Control.ReplyMulti(ReplyCodes.FileActionOk, "Listing " + p.Virtual, new[] { " " + OneLine(line.TrimEnd('\r', '\n')) }, "End");
+    }
+
+    /// <summary>STAT: the session's status (211), or with an argument a LIST over the control connection (212 directory, 213 otherwise).</summary>
+    public static void Stat(Session s, string arg)
+    {
+        if (arg.Trim().Length == 0)
+        {
+            s.Control.ReplyMulti(ReplyCodes.SystemStatus, "FTP server status:", StatusLines(s).Select(l => "     " + l), "End of status");
+            return;
+        }
+        if (!Permissions.Allows(s, Perm.List))
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
+            return;
+        }
+        var r = ListRequest.Parse(arg);
+        bool isDir = !r.DirOnly && s.Files.ResolveDirectory(r.Path.Length == 0 ? "." : r.Path) != null;
+        string text = Lister.LongText(Collect(s, arg), Style(s), Now);
+        var lines = text.Split("\r\n", StringSplitOptions.None).SkipLast(1).Select(OneLine);
+        s.Control.ReplyMulti(isDir ? ReplyCodes.DirectoryStatus : ReplyCodes.FileStatus, "Status follows:", lines, "End of status");
+    }
+
+    /// <summary>A name on the control connection never carries CR or LF (no forged reply lines).</summary>
+    private static string OneLine(string line) => line.Replace('\r', '?').Replace('\n', '?');
+
+    private static IEnumerable<string> StatusLines(Session s)
+    {
+        yield return "Connected to " + s.ClientIp;
+        yield return "Logged in as " + s.User;
+        yield return "TYPE: " + (s.Type == TransferType.Image ? "BINARY" : "ASCII");
+        int rate = s.IsAnonymous ? s.Config.AnonMaxRate : s.Config.LocalMaxRate;
+        yield return rate == 0 ? "No session bandwidth limit" : $"Session bandwidth limit in byte/s is {rate}";
+        yield return $"Session timeout in seconds is {s.Config.IdleSessionTimeout}";
+        yield return "Control connection is plain text";
+        yield return "Data connections will be plain text";
+        yield return $"FtpFork {ConfigTable.Version} - secure, fast, stable";
+    }
+}

@@ -1,0 +1,155 @@
+// Transfer parameters and small commands: TYPE, STRU, MODE, ALLO, ACCT, OPTS, SITE (CHMOD, UMASK, HELP).
+using FtpFork.Common.Interop;
+
+namespace FtpFork.Worker;
+
+public static class ParamCommands
+{
+    /// <summary>TYPE A, A N, I, L 8 (and L8) as vsftpd; other valid types 504, anything else 501.</summary>
+    public static void Type(Session s, string arg)
+    {
+        string a = string.Join(' ', arg.Trim().ToUpperInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        switch (a)
+        {
+            case "I" or "L 8" or "L8":
+                s.Type = TransferType.Image;
+                s.Control.Reply(ReplyCodes.CommandOk, "Switching to Binary mode.");
+                return;
+            case "A" or "A N":
+                s.Type = TransferType.Ascii;
+                s.Control.Reply(ReplyCodes.CommandOk, "Switching to ASCII mode.");
+                return;
+        }
+        bool known = a is "E" or "E N" or "A T" or "A C" or "E T" or "E C" ||
+                     (a.StartsWith('L') && a[1..].Trim() is { Length: > 0 } n && n.All(char.IsAsciiDigit));
+        if (known)
+            s.Control.Reply(ReplyCodes.BadParameter, "Unsupported TYPE.");
+        else
+            s.Control.Reply(ReplyCodes.BadArguments, "Unrecognised TYPE command.");
+    }
+
+    public static void Stru(Session s, string arg)
+    {
+        string a = arg.Trim().ToUpperInvariant();
+        if (a == "F") s.Control.Reply(ReplyCodes.CommandOk, "Structure set to F.");
+        else if (a is "R" or "P") s.Control.Reply(ReplyCodes.BadParameter, "Bad STRU command.");
+        else s.Control.Reply(ReplyCodes.BadArguments, "Unrecognised STRU command.");
+    }
+
+    public static void Mode(Session s, string arg)
+    {
+        string a = arg.Trim().ToUpperInvariant();
+        if (a == "S") s.Control.Reply(ReplyCodes.CommandOk, "Mode set to S.");
+        else if (a is "B" or "C" or "Z") s.Control.Reply(ReplyCodes.BadParameter, "Bad MODE command.");
+        else s.Control.Reply(ReplyCodes.BadArguments, "Unrecognised MODE command.");
+    }
+
+    public static void Allo(Session s, string arg) =>
+        s.Control.Reply(ReplyCodes.CommandNotImplementedSuperfluous, "ALLO command ignored.");
+
+    public static void Acct(Session s, string arg) =>
+        s.Control.Reply(ReplyCodes.NotImplemented, "ACCT not implemented.");
+
+    /// <summary>OPTS UTF8 ON (always on), OPTS MLST fact;fact; (RFC 3659 7.9); anything else 501.</summary>
+    public static void Opts(Session s, string arg)
+    {
+        string a = arg.Trim();
+        int sp = a.IndexOf(' ');
+        string name = (sp < 0 ? a : a[..sp]).ToUpperInvariant();
+        string value = sp < 0 ? "" : a[(sp + 1)..].Trim();
+        if (name == "UTF8" && value.Equals("ON", StringComparison.OrdinalIgnoreCase))
+        {
+            s.Control.Reply(ReplyCodes.CommandOk, "Always in UTF8 mode.");
+            return;
+        }
+        if (name == "MLST")
+        {
+            var wanted = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var chosen = ListFormat.AllFacts.Where(f => wanted.Any(w => w.Equals(f, StringComparison.OrdinalIgnoreCase))).ToArray();
+            s.MlstFacts = chosen;
+            s.Control.Reply(ReplyCodes.CommandOk, "MLST OPTS " + string.Concat(chosen.Select(f => f + ";")));
+            return;
+        }
+        s.Control.Reply(ReplyCodes.BadArguments, "Option not understood.");
+    }
+
+    /// <summary>SITE CHMOD (chmod_enable and write rights), SITE UMASK, SITE HELP, as vsftpd.</summary>
+    public static void Site(Session s, string arg)
+    {
+        string a = arg.Trim();
+        int sp = a.IndexOf(' ');
+        string cmd = (sp < 0 ? a : a[..sp]).ToUpperInvariant();
+        string rest = sp < 0 ? "" : a[(sp + 1)..].Trim();
+        bool chmodAllowed = s.Config.ChmodEnable && Permissions.Allows(s, Perm.Other);
+        switch (cmd)
+        {
+            case "CHMOD" when !chmodAllowed:
+                s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
+                return;
+            case "CHMOD":
+                Chmod(s, rest);
+                return;
+            case "UMASK":
+                Umask(s, rest);
+                return;
+            case "HELP":
+                s.Control.Reply(ReplyCodes.HelpMessage, chmodAllowed ? "CHMOD UMASK HELP" : "UMASK HELP");
+                return;
+            default:
+                s.Control.Reply(ReplyCodes.SyntaxError, "Unknown SITE command.");
+                return;
+        }
+    }
+
+    private static void Chmod(Session s, string rest)
+    {
+        int sp = rest.IndexOf(' ');
+        if (sp < 0 || rest[(sp + 1)..].Length == 0)
+        {
+            s.Control.Reply(ReplyCodes.BadArguments, "SITE CHMOD needs 2 arguments.");
+            return;
+        }
+        if (!TryOctal(rest[..sp], 0x1FF, out int mode))
+        {
+            s.Control.Reply(ReplyCodes.BadArguments, "SITE CHMOD bad mode.");
+            return;
+        }
+        var p = s.Files.ResolveExisting(rest[(sp + 1)..]);
+        try
+        {
+            if (p == null) throw new PosixException("chmod", Mono.Unix.Native.Errno.ENOENT);
+            FileOps.Chmod(p.Real, mode);
+        }
+        catch (PosixException)
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "SITE CHMOD command failed.");
+            return;
+        }
+        s.Control.Reply(ReplyCodes.CommandOk, "SITE CHMOD command ok.");
+    }
+
+    private static void Umask(Session s, string rest)
+    {
+        if (rest.Length == 0)
+        {
+            s.Control.Reply(ReplyCodes.CommandOk, "Your current UMASK is 0" + Convert.ToString(FileOps.GetUmask(), 8));
+            return;
+        }
+        if (!TryOctal(rest, 0x1FF, out int mask))
+        {
+            s.Control.Reply(ReplyCodes.BadArguments, "SITE UMASK bad mask.");
+            return;
+        }
+        Posix.Umask(mask);
+        s.Control.Reply(ReplyCodes.CommandOk, "UMASK set to 0" + Convert.ToString(mask, 8));
+    }
+
+    /// <summary>1–4 octal digits, at most <paramref name="max"/> (permission bits only: no setuid, setgid or sticky).</summary>
+    public static bool TryOctal(string text, int max, out int value)
+    {
+        value = 0;
+        if (text.Length is 0 or > 4 || !text.All(c => c is >= '0' and <= '7')) return false;
+        value = Convert.ToInt32(text, 8);
+        return value <= max;
+    }
+}

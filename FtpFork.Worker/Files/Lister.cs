@@ -1,0 +1,154 @@
+// Gathers what a LIST/NLST/STAT/MLSD names: `ls`-style flags, a path or glob, dot files, sorting and -R recursion.
+using FtpFork.Common.Interop;
+
+namespace FtpFork.Worker;
+
+/// <summary>A parsed LIST/NLST argument: flags (-a -d -r -t -R; -l and others accepted and ignored) and a path.</summary>
+public sealed record ListRequest(string Path, bool All = false, bool DirOnly = false, bool Reverse = false, bool ByTime = false, bool Recursive = false, bool Long = false)
+{
+    /// <summary>vsftpd's rule: an argument starting with '-' is flags up to the first space, then the path.</summary>
+    public static ListRequest Parse(string arg)
+    {
+        arg = arg.Trim();
+        if (!arg.StartsWith('-')) return new ListRequest(arg);
+        int sp = arg.IndexOf(' ');
+        string flags = sp < 0 ? arg : arg[..sp];
+        string path = sp < 0 ? "" : arg[(sp + 1)..].Trim();
+        return new ListRequest(path, All: flags.Contains('a'), DirOnly: flags.Contains('d'),
+            Reverse: flags.Contains('r'), ByTime: flags.Contains('t'), Recursive: flags.Contains('R'), Long: flags.Contains('l'));
+    }
+}
+
+/// <summary>One directory's entries; Header is "path" for -R listings (null otherwise).</summary>
+public sealed record ListGroup(string? Header, IReadOnlyList<FileEntry> Entries);
+
+public static class Lister
+{
+    /// <summary>Subdirectory levels -R descends at most (symlinks are never followed by -R).</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>
+    /// The groups to list for a request: a directory's entries; a single file; a glob's matches in
+    /// its directory; nothing for a missing path or one outside the root (vsftpd sends an empty
+    /// listing then). <paramref name="showDots"/> is -a or force_dot_files; -a adds "." and "..".
+    /// </summary>
+    public static List<ListGroup> Collect(FileSystemView view, ListRequest r, bool forceDotFiles, bool allowRecurse)
+    {
+        string target = r.Path.Length == 0 ? "." : r.Path;
+        bool dots = r.All || forceDotFiles;
+        var groups = new List<ListGroup>();
+        var p = view.Resolve(target);
+        if (p is { IsDirectory: true } && !r.DirOnly)
+        {
+            bool recurse = r.Recursive && allowRecurse;
+            AddDirectory(groups, p.Real, recurse ? (r.Path.Length == 0 ? "." : r.Path) : null, r, dots, r.All ? view.RealRoot : null, 0, recurse);
+            return groups;
+        }
+        if (p is { Exists: true })
+        {
+            var self = view.Resolve(target, LastLink.NoFollow);
+            if (self?.Stat is { } st)
+                groups.Add(new ListGroup(null, new[] { Entry(r.Path.Length == 0 ? "." : r.Path, self.Real, st) }));
+            return groups;
+        }
+        int slash = target.LastIndexOf('/');
+        string pattern = target[(slash + 1)..];
+        if (!ListFormat.HasGlob(pattern)) return groups;
+        string dir = slash < 0 ? "." : slash == 0 ? "/" : target[..slash];
+        var d = view.ResolveDirectory(dir);
+        if (d == null) return groups;
+        var entries = ReadDirectory(d.Real, dots, null).Where(e => ListFormat.GlobMatch(pattern, e.Name)).ToList();
+        groups.Add(new ListGroup(null, Sort(entries, r)));
+        return groups;
+    }
+
+    private static void AddDirectory(List<ListGroup> groups, string real, string? header, ListRequest r, bool dots, string? selfAndParent, int depth, bool recurse)
+    {
+        var entries = Sort(ReadDirectory(real, dots, selfAndParent), r);
+        groups.Add(new ListGroup(header, entries));
+        if (!recurse || depth >= MaxDepth) return;
+        foreach (var e in entries)
+        {
+            if (!e.Stat.IsDirectory || e.Name is "." or "..") continue;
+            string sub = header == "/" ? "/" + e.Name : header + "/" + e.Name;
+            AddDirectory(groups, Path.Combine(real, e.Name), sub, r, dots, selfAndParent, depth + 1, recurse);
+        }
+    }
+
+    /// <summary>
+    /// The entries of one directory (lstat each; unreadable ones skipped); dot files only when asked;
+    /// "." and ".." when <paramref name="realRoot"/> is given (".." of the root is the root itself).
+    /// </summary>
+    public static List<FileEntry> ReadDirectory(string real, bool dots, string? realRoot)
+    {
+        var list = new List<FileEntry>();
+        if (realRoot != null)
+        {
+            string parent = real == realRoot ? real : Path.GetDirectoryName(real) ?? real;
+            if (FileOps.LStat(real) is { } me) list.Add(new FileEntry(".", me));
+            if (FileOps.LStat(parent) is { } up) list.Add(new FileEntry("..", up));
+        }
+        IEnumerable<string> names;
+        try
+        {
+            var opts = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
+            names = Directory.EnumerateFileSystemEntries(real, "*", opts).Select(Path.GetFileName).OfType<string>().ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return list;
+        }
+        foreach (var name in names)
+        {
+            if (!dots && name.StartsWith('.')) continue;
+            string path = Path.Combine(real, name);
+            if (FileOps.LStat(path) is { } st) list.Add(Entry(name, path, st));
+        }
+        return list;
+    }
+
+    private static FileEntry Entry(string name, string real, FileStat st) =>
+        new(name, st, st.IsSymlink ? FileOps.ReadLink(real) : null);
+
+    /// <summary>By name (byte order, as vsftpd), or newest first with -t; -r reverses.</summary>
+    public static List<FileEntry> Sort(List<FileEntry> entries, ListRequest r)
+    {
+        IEnumerable<FileEntry> sorted = r.ByTime
+            ? entries.OrderByDescending(e => e.Stat.MtimeSec).ThenBy(e => e.Name, StringComparer.Ordinal)
+            : entries.OrderBy(e => e.Name, StringComparer.Ordinal);
+        if (r.Reverse) sorted = sorted.Reverse();
+        return sorted.ToList();
+    }
+
+    /// <summary>The `ls -l` text of the groups (a "header:" line and a blank line between groups for -R).</summary>
+    public static string LongText(IReadOnlyList<ListGroup> groups, ListStyle style, long nowSec)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Header != null)
+            {
+                if (i > 0) sb.Append("\r\n");
+                sb.Append(groups[i].Header).Append(":\r\n");
+            }
+            foreach (var e in groups[i].Entries) sb.Append(ListFormat.LsLine(e, style, nowSec));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>NLST's text: names only, one per line (-R listings keep their headers).</summary>
+    public static string NamesText(IReadOnlyList<ListGroup> groups)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Header != null)
+            {
+                if (i > 0) sb.Append("\r\n");
+                sb.Append(groups[i].Header).Append(":\r\n");
+            }
+            foreach (var e in groups[i].Entries) sb.Append(e.Name).Append("\r\n");
+        }
+        return sb.ToString();
+    }
+}
