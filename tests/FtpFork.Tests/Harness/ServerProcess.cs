@@ -114,6 +114,20 @@ public sealed class ServerProcess : IDisposable
 
     public FtpTestClient Connect() => FtpTestClient.Connect(Port);
 
+    /// <summary>True when the tests run as root: sessions then run as their own users, chrooted.</summary>
+    public static bool AsRoot => Environment.UserName == "root";
+
+    /// <summary>
+    /// Lets anonymous sessions write under <paramref name="path"/>: as root they run as the ftp
+    /// account (chown -R); otherwise they run as us and nothing is needed.
+    /// </summary>
+    public static void GiveToAnonymous(string path)
+    {
+        if (!AsRoot) return;
+        var r = RunTool.Run("chown", new[] { "-R", "ftp:", path });
+        if (r.ExitCode != 0) throw new InvalidOperationException($"chown -R ftp {path}: {r.Stderr}");
+    }
+
     /// <summary>Sends SIGTERM and waits for the master to exit; returns its exit code (or null if it did not).</summary>
     public int? Terminate(TimeSpan wait)
     {
