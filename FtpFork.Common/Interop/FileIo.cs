@@ -1,0 +1,90 @@
+// Raw file descriptors for transfers: open for RETR (regular files only) and for STOR/APPE/STOU, seek, unlink.
+using Mono.Unix.Native;
+
+namespace FtpFork.Common.Interop;
+
+/// <summary>What fstat told about a file opened for a transfer.</summary>
+public readonly record struct FileFacts(long Size, bool OtherReadable);
+
+public enum CreateHow { Truncate, Keep, Exclusive }
+
+public static class FileIo
+{
+    /// <summary>
+    /// Opens a regular file for reading (close-on-exec). O_NONBLOCK while opening, so a FIFO can
+    /// never block the session, then cleared. Null when it cannot be opened or is not a regular file.
+    /// </summary>
+    public static int? OpenRead(string path, out FileFacts facts)
+    {
+        facts = default;
+        int fd = OpenRetrying(path, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY, 0);
+        if (fd < 0) return null;
+        if (Syscall.fstat(fd, out Stat st) != 0 || (st.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG)
+        {
+            Posix.Close(fd);
+            return null;
+        }
+        long flags = Posix.Check("fcntl(F_GETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_GETFL));
+        Posix.Check("fcntl(F_SETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_SETFL, flags & ~(long)OpenFlags.O_NONBLOCK));
+        facts = new FileFacts(st.st_size, (st.st_mode & FilePermissions.S_IROTH) != 0);
+        return fd;
+    }
+
+    /// <summary>
+    /// Opens (creating with <paramref name="mode"/>, the umask applies) a file to write. Returns the
+    /// fd, or null with the errno; <paramref name="created"/> says whether this call made the file.
+    /// </summary>
+    public static int? OpenWrite(string path, CreateHow how, int mode, out bool created, out Errno error)
+    {
+        created = false;
+        error = 0;
+        var flags = OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY | OpenFlags.O_NONBLOCK;
+        int fd;
+        if (how == CreateHow.Exclusive)
+        {
+            fd = OpenRetrying(path, flags | OpenFlags.O_CREAT | OpenFlags.O_EXCL, mode);
+            created = fd >= 0;
+        }
+        else
+        {
+            // Tell "we made it" from "it was there" for delete_failed_uploads: try exclusive first.
+            fd = OpenRetrying(path, flags | OpenFlags.O_CREAT | OpenFlags.O_EXCL, mode);
+            if (fd >= 0) created = true;
+            else if (Stdlib.GetLastError() == Errno.EEXIST) fd = OpenRetrying(path, flags, 0);
+        }
+        if (fd < 0)
+        {
+            error = Stdlib.GetLastError();
+            return null;
+        }
+        if (Syscall.fstat(fd, out Stat st) != 0 || (st.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG)
+        {
+            Posix.Close(fd);
+            error = Errno.EINVAL;
+            return null;
+        }
+        long fl = Posix.Check("fcntl(F_GETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_GETFL));
+        Posix.Check("fcntl(F_SETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_SETFL, fl & ~(long)OpenFlags.O_NONBLOCK));
+        if (how == CreateHow.Truncate && !created) Posix.Check("ftruncate", () => Syscall.ftruncate(fd, 0));
+        return fd;
+    }
+
+    /// <summary>lseek to an absolute offset, or to the end with <paramref name="offset"/> = -1.</summary>
+    public static long Seek(int fd, long offset) => offset < 0
+        ? Posix.Check("lseek", () => Syscall.lseek(fd, 0, SeekFlags.SEEK_END))
+        : Posix.Check("lseek", () => Syscall.lseek(fd, offset, SeekFlags.SEEK_SET));
+
+    /// <summary>True when anything (file, directory, dangling link) has this name.</summary>
+    public static bool Exists(string path) => Syscall.lstat(path, out _) == 0;
+
+    public static void Unlink(string path) => Syscall.unlink(path);
+
+    private static int OpenRetrying(string path, OpenFlags flags, int mode)
+    {
+        while (true)
+        {
+            int fd = Syscall.open(path, flags, (FilePermissions)mode);
+            if (fd >= 0 || Stdlib.GetLastError() != Errno.EINTR) return fd;
+        }
+    }
+}
