@@ -35,6 +35,37 @@ public sealed class LineReader
         bytes.CopyTo(_buf, 0);
     }
 
+    /// <summary>
+    /// One read into the buffer, for a caller that polled the socket readable (a transfer watching
+    /// for ABOR). False at EOF or when the buffer is full without a line (ReadLine will deal with it).
+    /// </summary>
+    public bool FillOnce()
+    {
+        if (_eof) return false;
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buf, _start, _buf, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        if (_end == _buf.Length) return false;
+        int n = _read(_buf, _end, _buf.Length - _end);
+        if (n <= 0)
+        {
+            _eof = true;
+            return false;
+        }
+        _end += n;
+        return true;
+    }
+
+    /// <summary>The first buffered line, decoded, without consuming it; null when no whole line is buffered.</summary>
+    public CommandLine? PeekLine()
+    {
+        int nl = Array.IndexOf(_buf, (byte)'\n', _start, _end - _start);
+        return nl < 0 ? null : Decode(_buf.AsSpan(_start, nl - _start));
+    }
+
     public CommandLine ReadLine()
     {
         bool discarding = false;
