@@ -35,6 +35,7 @@ public static class ReplyCodes
     public const int NotImplemented = 502;
     public const int BadSequence = 503;
     public const int BadParameter = 504;
+    public const int BadNetworkProtocol = 522;
     public const int NotLoggedIn = 530;
     public const int FileNotFound = 550;
     public const int ExceededStorage = 552;

@@ -42,6 +42,18 @@ public static class CommandTable
         C("MLST", true, Arg.Optional, Perm.List, "[<path>]: one entry's facts", ListCommands.Mlst,
             feat: "MLST type*;size*;modify*;perm*;unix.mode*;unix.owner*;unix.group*;unique;"),
         C("STAT", true, Arg.Optional, Perm.None, "[<path>]: status, or a listing here", ListCommands.Stat),
+
+        // Data connections and transfers (FtpFork.Worker/Data/)
+        C("PASV", true, Arg.None, Perm.None, "passive mode: the server listens", DataCommands.Pasv, feat: "PASV"),
+        C("EPSV", true, Arg.Optional, Perm.None, "[1|2|ALL]: extended passive mode", DataCommands.Epsv, feat: "EPSV"),
+        C("PORT", true, Arg.Required, Perm.None, "<h1,h2,h3,h4,p1,p2>: active mode target", DataCommands.Port),
+        C("EPRT", true, Arg.Required, Perm.None, "|<1|2>|<address>|<port>|: extended active mode", DataCommands.Eprt, feat: "EPRT"),
+        C("REST", true, Arg.Required, Perm.None, "<offset>: where the next RETR/STOR starts", DataCommands.Rest, feat: "REST STREAM"),
+        C("ABOR", true, Arg.None, Perm.None, "aborts the transfer", DataCommands.Abor),
+        C("RETR", true, Arg.Required, Perm.Read, "<file>: downloads a file", TransferCommands.Retr),
+        C("STOR", true, Arg.Required, Perm.Upload, "<file>: uploads a file", TransferCommands.Stor),
+        C("STOU", true, Arg.Optional, Perm.Upload, "[<file>]: uploads under a unique name", TransferCommands.Stou),
+        C("APPE", true, Arg.Required, Perm.Other, "<file>: appends to a file", TransferCommands.Appe),
     };
 
     private static readonly Dictionary<string, CommandSpec> ByVerb = BuildIndex();

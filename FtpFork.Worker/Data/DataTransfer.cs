@@ -1,16 +1,79 @@
-// Moving bytes on the data connection, with the 150/226/425/426 replies around it (to be completed).
+// Moving bytes on the data connection, with the 150/226/425/426 replies around it.
+using System.Net.Sockets;
+
 namespace FtpFork.Worker;
 
 public static class DataTransfer
 {
+    public const string WriteFailed = "Failure writing network stream.";
+    public const string ReadFailed = "Failure reading network stream.";
+
     /// <summary>
     /// Sends <paramref name="data"/> (a listing) over the data connection the client set up with
-    /// PASV/EPSV/PORT/EPRT: replies 150 before and 226 after, 425 when no connection can be made,
-    /// 426 when it breaks. Returns true when every byte was sent.
+    /// PASV/EPSV/PORT/EPRT: <paramref name="what"/> is the text of the 150 reply (e.g. "Here comes
+    /// the directory listing."), then 226 "Directory send OK."; 425 when no connection can be made,
+    /// 426 when it breaks or ABOR stops it. Returns true when every byte was sent.
     /// </summary>
     public static bool SendBytes(Session s, string what, ReadOnlyMemory<byte> data)
     {
-        s.Control.Reply(ReplyCodes.CantOpenDataConnection, "Use PORT or PASV first.");
-        return false;
+        var sock = Begin(s, what);
+        if (sock == null) return false;
+        var pump = new DataPump(s, (int)sock.Handle, MaxRate(s));
+        var r = pump.SendMemory(data);
+        End(s, sock, r, "Directory send OK.", WriteFailed, "Failure reading local file.");
+        return r == PumpResult.Ok;
     }
+
+    /// <summary>
+    /// get_remote_transfer_fd: the data connection (425 and cleanup when it fails), then the data
+    /// alarm replaces the idle one, the control connection keeps urgent bytes inline (Telnet
+    /// Synch before ABOR), and the 150 mark goes out.
+    /// </summary>
+    public static Socket? Begin(Session s, string mark)
+    {
+        var sock = s.Data.Open(s);
+        if (sock == null)
+        {
+            s.Data.Clear();
+            return null;
+        }
+        s.Control.Socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, true);
+        s.Timeouts.StartData();
+        s.Control.Reply(ReplyCodes.FileStatusOk, mark);
+        return sock;
+    }
+
+    /// <summary>Closes the data connection first (so no client truncates the data), then the final reply.</summary>
+    public static void End(Session s, Socket sock, PumpResult r, string okText, string netText, string localText)
+    {
+        if (r == PumpResult.Ok)
+        {
+            try { sock.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
+        }
+        sock.Dispose();
+        s.Data.Clear();
+        s.Timeouts.Stop();
+        switch (r)
+        {
+            case PumpResult.Ok:
+                s.Control.Reply(ReplyCodes.TransferComplete, okText);
+                break;
+            case PumpResult.NetworkError:
+                s.Control.Reply(ReplyCodes.TransferAborted, netText);
+                break;
+            case PumpResult.Aborted:
+                s.Control.Reply(ReplyCodes.TransferAborted, netText);
+                s.Control.Reply(ReplyCodes.TransferComplete, "ABOR successful.");
+                break;
+            case PumpResult.LocalError:
+                s.Control.Reply(ReplyCodes.LocalError, localText);
+                break;
+            case PumpResult.DiskFull:
+                s.Control.Reply(ReplyCodes.InsufficientStorage, "Insufficient storage space.");
+                break;
+        }
+    }
+
+    /// <summary>anon_max_rate for anonymous sessions, local_max_rate for the rest (bytes/s, 0 = unlimited).</summary>
+    public static long MaxRate(Session s) => s.IsAnonymous ? s.Config.AnonMaxRate : s.Config.LocalMaxRate;
 }

@@ -1,0 +1,241 @@
+// Moves one transfer's bytes on a non-blocking data socket: sendfile, ASCII, uploads; watches for ABOR; throttles.
+using FtpFork.Common.Interop;
+using Mono.Unix.Native;
+
+namespace FtpFork.Worker;
+
+public enum PumpResult { Ok, NetworkError, LocalError, DiskFull, Aborted }
+
+public sealed class DataPump
+{
+    private const int SendFileChunk = 1 << 20;
+    private const int BufferSize = 256 * 1024;
+    private const short PollIn = 0x001, PollOut = 0x004;
+
+    private readonly Session _s;
+    private readonly int _data;
+    private readonly int _ctrl;
+    private readonly RateLimiter _rate;
+    private bool _watchControl = true;
+
+    /// <summary>Bytes moved on the data connection.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>Bytes that passed through managed buffers (0 for a binary RETR through sendfile).</summary>
+    public long ManagedBytes { get; private set; }
+
+    public DataPump(Session s, int dataFd, long maxRate)
+    {
+        _s = s;
+        _data = dataFd;
+        _ctrl = s.Control.Fd;
+        _rate = new RateLimiter(maxRate);
+    }
+
+    /// <summary>RETR binary: the kernel copies file → socket (sendfile), from <paramref name="offset"/> to EOF.</summary>
+    public PumpResult SendFile(int fileFd, long offset)
+    {
+        if (CheckControlNow()) return PumpResult.Aborted;
+        while (true)
+        {
+            long n;
+            try
+            {
+                n = Posix.SendFile(_data, fileFd, ref offset, _rate.Chunk(SendFileChunk));
+            }
+            catch (PosixException e)
+            {
+                return IsNetwork(e.Errno) ? PumpResult.NetworkError : PumpResult.LocalError;
+            }
+            if (n == 0) return PumpResult.Ok;
+            if (n < 0)
+            {
+                if (WaitData(write: true)) continue;
+                return PumpResult.Aborted;
+            }
+            if (Moved(n)) return PumpResult.Aborted;
+        }
+    }
+
+    /// <summary>RETR through a buffer: ASCII (LF → CRLF) or use_sendfile=NO.</summary>
+    public PumpResult SendFileBuffered(int fileFd, bool ascii)
+    {
+        if (CheckControlNow()) return PumpResult.Aborted;
+        var buf = new byte[_rate.Chunk(BufferSize)];
+        var outBuf = ascii ? new byte[buf.Length * 2] : buf;
+        var conv = new Ascii.ToNetwork();
+        while (true)
+        {
+            long n;
+            try
+            {
+                n = RawIo.Read(fileFd, buf);
+            }
+            catch (PosixException)
+            {
+                return PumpResult.LocalError;
+            }
+            if (n == 0) return PumpResult.Ok;
+            int len = ascii ? conv.Convert(buf.AsSpan(0, (int)n), outBuf) : (int)n;
+            ManagedBytes += n;
+            var r = WriteAll(outBuf.AsMemory(0, len));
+            if (r != PumpResult.Ok) return r;
+        }
+    }
+
+    /// <summary>A listing (or any bytes in memory) onto the data connection.</summary>
+    public PumpResult SendMemory(ReadOnlyMemory<byte> data)
+    {
+        if (CheckControlNow()) return PumpResult.Aborted;
+        ManagedBytes += data.Length;
+        return WriteAll(data);
+    }
+
+    /// <summary>STOR/APPE/STOU: socket → file until the client closes the data connection; ASCII converts CRLF → LF.</summary>
+    public PumpResult ReceiveToFile(int fileFd, bool ascii)
+    {
+        if (CheckControlNow()) return PumpResult.Aborted;
+        var buf = new byte[_rate.Chunk(BufferSize)];
+        var outBuf = ascii ? new byte[buf.Length + 1] : buf;
+        var conv = new Ascii.FromNetwork();
+        while (true)
+        {
+            long n;
+            try
+            {
+                n = RawIo.Read(_data, buf);
+            }
+            catch (PosixException)
+            {
+                return PumpResult.NetworkError;
+            }
+            if (n < 0)
+            {
+                if (WaitData(write: false)) continue;
+                return PumpResult.Aborted;
+            }
+            int len = !ascii ? (int)n : n == 0 ? conv.Finish(outBuf) : conv.Convert(buf.AsSpan(0, (int)n), outBuf);
+            var w = WriteFile(fileFd, outBuf.AsSpan(0, len));
+            if (w != PumpResult.Ok) return w;
+            if (n == 0) return PumpResult.Ok;
+            ManagedBytes += n;
+            if (Moved(n)) return PumpResult.Aborted;
+        }
+    }
+
+    private PumpResult WriteAll(ReadOnlyMemory<byte> data)
+    {
+        int off = 0;
+        while (off < data.Length)
+        {
+            long n;
+            try
+            {
+                n = RawIo.Write(_data, data.Span.Slice(off, Math.Min(data.Length - off, _rate.Chunk(BufferSize))));
+            }
+            catch (PosixException)
+            {
+                return PumpResult.NetworkError;
+            }
+            if (n < 0)
+            {
+                if (WaitData(write: true)) continue;
+                return PumpResult.Aborted;
+            }
+            off += (int)n;
+            if (Moved(n)) return PumpResult.Aborted;
+        }
+        return PumpResult.Ok;
+    }
+
+    private static PumpResult WriteFile(int fd, ReadOnlySpan<byte> data)
+    {
+        while (data.Length > 0)
+        {
+            try
+            {
+                long n = RawIo.Write(fd, data);
+                data = data[(int)n..];
+            }
+            catch (PosixException e)
+            {
+                return e.Errno is Errno.ENOSPC or Errno.EDQUOT or Errno.EFBIG ? PumpResult.DiskFull : PumpResult.LocalError;
+            }
+        }
+        return PumpResult.Ok;
+    }
+
+    /// <summary>Counts a chunk: the data alarm's progress flag, then the rate limit. True when ABOR came.</summary>
+    private bool Moved(long n)
+    {
+        Bytes += n;
+        _s.Timeouts.Progress();
+        int pauseMs = _rate.Account(n);
+        if (pauseMs > 0) return Pause(pauseMs);
+        return CheckControlNow();
+    }
+
+    /// <summary>Sleeps to keep the average at the rate, still answering ABOR.</summary>
+    private bool Pause(int ms)
+    {
+        var until = Environment.TickCount64 + ms;
+        while (true)
+        {
+            long left = until - Environment.TickCount64;
+            if (left <= 0) return false;
+            if (!_watchControl)
+            {
+                Thread.Sleep((int)left);
+                continue;
+            }
+            var (c, _) = Posix.Poll(_ctrl, false, -1, (int)left);
+            if (c != 0 && ControlSaysAbort()) return true;
+        }
+    }
+
+    /// <summary>Waits for the data socket (and the control connection). False when ABOR came.</summary>
+    private bool WaitData(bool write)
+    {
+        var (d, c) = Posix.Poll(_data, write, _watchControl ? _ctrl : -1, -1);
+        if (c != 0 && ControlSaysAbort()) return false;
+        return true;
+    }
+
+    private bool CheckControlNow()
+    {
+        if (!_watchControl) return false;
+        if (_s.Control.Reader.HasBufferedLine) return FirstLineIsAbor();
+        var (c, _) = Posix.Poll(_ctrl, false, -1, 0);
+        return c != 0 && ControlSaysAbort();
+    }
+
+    /// <summary>The control connection is readable: take what came; ABOR stops the transfer.</summary>
+    private bool ControlSaysAbort()
+    {
+        if (!_s.Control.Reader.FillOnce())
+        {
+            _watchControl = false; // EOF or a full buffer: the loop after the transfer deals with it
+            return false;
+        }
+        return FirstLineIsAbor();
+    }
+
+    /// <summary>
+    /// ABOR is taken now; any other command stays buffered for after the transfer (and we stop
+    /// watching: lines are answered in order).
+    /// </summary>
+    private bool FirstLineIsAbor()
+    {
+        var line = _s.Control.Reader.PeekLine();
+        if (line == null) return false;
+        if (line.Value.Status == LineStatus.Ok && line.Value.Text.Trim().Equals("ABOR", StringComparison.OrdinalIgnoreCase))
+        {
+            _s.Control.ReadLine();
+            return true;
+        }
+        _watchControl = false;
+        return false;
+    }
+
+    private static bool IsNetwork(Errno e) => e is Errno.EPIPE or Errno.ECONNRESET or Errno.ENOTCONN or Errno.ETIMEDOUT;
+}

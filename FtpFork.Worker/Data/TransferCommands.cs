@@ -1,0 +1,139 @@
+// The file transfer commands: RETR (sendfile or ASCII), STOR, APPE and STOU (streamed to disk), with REST.
+using FtpFork.Common.Interop;
+
+namespace FtpFork.Worker;
+
+public static class TransferCommands
+{
+    private enum Upload { Store, Append, Unique }
+
+    public static void Retr(Session s, string arg)
+    {
+        long offset = s.RestOffset;
+        s.RestOffset = 0;
+        if (!s.Data.IsSet)
+        {
+            s.Control.Reply(ReplyCodes.CantOpenDataConnection, "Use PORT or PASV first.");
+            return;
+        }
+        if (s.Type == TransferType.Ascii && offset != 0)
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "No support for resume of ASCII transfer.");
+            return;
+        }
+        var path = s.Files.Resolve(arg);
+        FileFacts facts = default;
+        int? opened = path == null ? null : FileIo.OpenRead(path.Real, out facts);
+        if (opened is not int fd)
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Failed to open file.");
+            return;
+        }
+        try
+        {
+            if (s.IsAnonymous && s.Config.AnonWorldReadableOnly && !facts.OtherReadable)
+            {
+                s.Control.Reply(ReplyCodes.FileNotFound, "Failed to open file.");
+                return;
+            }
+            bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiDownloadEnable;
+            string mark = $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {arg} ({facts.Size} bytes).";
+            var sock = DataTransfer.Begin(s, mark);
+            if (sock == null) return;
+            var pump = new DataPump(s, (int)sock.Handle, DataTransfer.MaxRate(s));
+            long started = Environment.TickCount64;
+            PumpResult r;
+            if (!ascii && s.Config.UseSendfile)
+            {
+                r = pump.SendFile(fd, offset);
+            }
+            else
+            {
+                if (offset > 0) FileIo.Seek(fd, offset);
+                r = pump.SendFileBuffered(fd, ascii);
+            }
+            DataTransfer.End(s, sock, r, "Transfer complete.", DataTransfer.WriteFailed, "Failure reading local file.");
+            LogTransfer(s, "RETR", path!.Virtual, pump, r, started);
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
+    public static void Stor(Session s, string arg) => UploadCommon(s, arg, Upload.Store);
+
+    public static void Appe(Session s, string arg) => UploadCommon(s, arg, Upload.Append);
+
+    public static void Stou(Session s, string arg) => UploadCommon(s, arg, Upload.Unique);
+
+    /// <summary>handle_upload_common: create (exclusive for STOU and for anonymous without anon_other_write_enable), seek, stream.</summary>
+    private static void UploadCommon(Session s, string arg, Upload kind)
+    {
+        long offset = s.RestOffset;
+        s.RestOffset = 0;
+        if (!s.Data.IsSet)
+        {
+            s.Control.Reply(ReplyCodes.CantOpenDataConnection, "Use PORT or PASV first.");
+            return;
+        }
+        var path = kind == Upload.Unique ? UniqueName(s, arg) : s.Files.Resolve(arg);
+        if (path == null)
+        {
+            s.Control.Reply(ReplyCodes.BadFileName, "Could not create file.");
+            return;
+        }
+        var how = kind == Upload.Unique || (s.IsAnonymous && !s.Config.AnonOtherWriteEnable) ? CreateHow.Exclusive
+            : kind == Upload.Append || offset != 0 ? CreateHow.Keep : CreateHow.Truncate;
+        int? opened = FileIo.OpenWrite(path.Real, how, s.Config.FileOpenMode, out bool created, out _);
+        if (opened is not int fd)
+        {
+            s.Control.Reply(ReplyCodes.BadFileName, "Could not create file.");
+            return;
+        }
+        bool success = false;
+        try
+        {
+            if (kind == Upload.Append) FileIo.Seek(fd, -1);
+            else if (offset != 0) FileIo.Seek(fd, offset);
+            string mark = kind == Upload.Unique ? $"FILE: {Path.GetFileName(path.Virtual)}" : "Ok to send data.";
+            var sock = DataTransfer.Begin(s, mark);
+            if (sock == null) return;
+            bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiUploadEnable;
+            var pump = new DataPump(s, (int)sock.Handle, DataTransfer.MaxRate(s));
+            long started = Environment.TickCount64;
+            var r = pump.ReceiveToFile(fd, ascii);
+            success = r == PumpResult.Ok;
+            DataTransfer.End(s, sock, r, "Transfer complete.", DataTransfer.ReadFailed, "Failure writing to local file.");
+            LogTransfer(s, kind switch { Upload.Append => "APPE", Upload.Unique => "STOU", _ => "STOR" }, path.Virtual, pump, r, started);
+        }
+        finally
+        {
+            Posix.Close(fd);
+            if (!success && created && s.Config.DeleteFailedUploads) FileIo.Unlink(path.Real);
+        }
+    }
+
+    /// <summary>wu-ftpd's STOU naming, as vsftpd: the name itself when free, else name.1, name.2, ...</summary>
+    private static ResolvedPath? UniqueName(Session s, string arg)
+    {
+        string baseName = arg.Length == 0 ? "STOU" : arg;
+        var first = s.Files.Resolve(baseName);
+        if (first == null) return null;
+        if (arg.Length != 0 && !FileIo.Exists(first.Real)) return first;
+        for (int i = 1; i < 100_000; i++)
+        {
+            var p = s.Files.Resolve($"{baseName}.{i}");
+            if (p == null) return null;
+            if (!FileIo.Exists(p.Real)) return p;
+        }
+        return null;
+    }
+
+    private static void LogTransfer(Session s, string verb, string file, DataPump pump, PumpResult r, long started)
+    {
+        if (!s.Config.LogFtpProtocol && !s.Config.XferlogEnable) return;
+        long ms = Environment.TickCount64 - started;
+        s.Log($"{s.ClientIp}: {verb} {file}: {r}, {pump.Bytes} bytes in {ms} ms, {pump.ManagedBytes} bytes through managed memory");
+    }
+}
