@@ -17,7 +17,7 @@ public static class FileIo
     public static int? OpenRead(string path, out FileFacts facts)
     {
         facts = default;
-        int fd = OpenRetrying(path, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY, 0);
+        int fd = OpenRetrying(path, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY, 0, out _);
         if (fd < 0) return null;
         if (Syscall.fstat(fd, out Stat st) != 0 || (st.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG)
         {
@@ -39,24 +39,11 @@ public static class FileIo
         created = false;
         error = 0;
         var flags = OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY | OpenFlags.O_NONBLOCK;
-        int fd;
-        if (how == CreateHow.Exclusive)
-        {
-            fd = OpenRetrying(path, flags | OpenFlags.O_CREAT | OpenFlags.O_EXCL, mode);
-            created = fd >= 0;
-        }
-        else
-        {
-            // Tell "we made it" from "it was there" for delete_failed_uploads: try exclusive first.
-            fd = OpenRetrying(path, flags | OpenFlags.O_CREAT | OpenFlags.O_EXCL, mode);
-            if (fd >= 0) created = true;
-            else if (Stdlib.GetLastError() == Errno.EEXIST) fd = OpenRetrying(path, flags, 0);
-        }
-        if (fd < 0)
-        {
-            error = Stdlib.GetLastError();
-            return null;
-        }
+        // Exclusive first, to tell "we made it" from "it was there" (delete_failed_uploads).
+        int fd = OpenRetrying(path, flags | OpenFlags.O_CREAT | OpenFlags.O_EXCL, mode, out error);
+        created = fd >= 0;
+        if (fd < 0 && how != CreateHow.Exclusive && error == Errno.EEXIST) fd = OpenRetrying(path, flags, 0, out error);
+        if (fd < 0) return null;
         if (Syscall.fstat(fd, out Stat st) != 0 || (st.st_mode & FilePermissions.S_IFMT) != FilePermissions.S_IFREG)
         {
             Posix.Close(fd);
@@ -79,12 +66,14 @@ public static class FileIo
 
     public static void Unlink(string path) => Syscall.unlink(path);
 
-    private static int OpenRetrying(string path, OpenFlags flags, int mode)
+    /// <summary>open(2), EINTR retried; errno is read once (reading it again gives 0).</summary>
+    private static int OpenRetrying(string path, OpenFlags flags, int mode, out Errno error)
     {
         while (true)
         {
             int fd = Syscall.open(path, flags, (FilePermissions)mode);
-            if (fd >= 0 || Stdlib.GetLastError() != Errno.EINTR) return fd;
+            error = fd >= 0 ? 0 : Stdlib.GetLastError();
+            if (error != Errno.EINTR) return fd;
         }
     }
 }
