@@ -85,9 +85,10 @@ public static class TransferCommands
         }
         var how = kind == Upload.Unique || (s.IsAnonymous && !s.Config.AnonOtherWriteEnable) ? CreateHow.Exclusive
             : kind == Upload.Append || offset != 0 ? CreateHow.Keep : CreateHow.Truncate;
-        int? opened = FileIo.OpenWrite(path.Real, how, s.Config.FileOpenMode, out bool created, out _);
+        int? opened = FileIo.OpenWrite(path.Real, how, s.Config.FileOpenMode, out bool created, out var err);
         if (opened is not int fd)
         {
+            s.Log($"{s.ClientIp}: cannot create {path.Virtual}: {err}");
             s.Control.Reply(ReplyCodes.BadFileName, "Could not create file.");
             return;
         }
