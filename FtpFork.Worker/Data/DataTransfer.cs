@@ -10,13 +10,13 @@ public static class DataTransfer
 
     /// <summary>
     /// Sends <paramref name="data"/> (a listing) over the data connection the client set up with
-    /// PASV/EPSV/PORT/EPRT: <paramref name="what"/> is the text of the 150 reply (e.g. "Here comes
-    /// the directory listing."), then 226 "Directory send OK."; 425 when no connection can be made,
+    /// PASV/EPSV/PORT/EPRT: 150 "Here comes the <paramref name="what"/>." (vsftpd's "Here comes the
+    /// directory listing." for "directory listing"), then 226 "Directory send OK."; 425 when no connection can be made,
     /// 426 when it breaks or ABOR stops it. Returns true when every byte was sent.
     /// </summary>
     public static bool SendBytes(Session s, string what, ReadOnlyMemory<byte> data)
     {
-        var sock = Begin(s, what);
+        var sock = Begin(s, $"Here comes the {what}.");
         if (sock == null) return false;
         var pump = new DataPump(s, (int)sock.Handle, MaxRate(s));
         var r = pump.SendMemory(data);

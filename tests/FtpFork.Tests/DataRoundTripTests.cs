@@ -26,7 +26,7 @@ for n in names:
     data = b''.join(chunks)
     print(n, len(data), hashlib.sha256(data).hexdigest().upper())
     import io
-    r = f.storbinary('STOR up-' + n, io.BytesIO(data))
+    r = f.storbinary('STOR pub/up-' + n, io.BytesIO(data))
     assert r.startswith('226'), r
 print(f.quit())
 ";
@@ -40,6 +40,7 @@ print(f.quit())
         var settings = host == "::1" ? UploadSettings.Append("listen_ipv6=YES").Append("listen_address6=::1").ToArray() : UploadSettings;
         using var server = ServerProcess.Start(settings);
         var want = new Dictionary<string, string>();
+        DataClient.WritableDir(server);
         foreach (long size in Sizes) want[$"f{size}"] = DataClient.RandomFile(Path.Combine(server.Root, $"f{size}"), size);
 
         var args = new List<string> { "-c", Script, host, server.Port.ToString(), mode };
@@ -50,7 +51,7 @@ print(f.quit())
         {
             long size = new FileInfo(Path.Combine(server.Root, name)).Length;
             Assert.That(r.Stdout, Does.Contain($"{name} {size} {sha}"), "downloaded bytes differ: " + name);
-            Assert.That(DataClient.ShaFile(Path.Combine(server.Root, "up-" + name)), Is.EqualTo(sha), "uploaded bytes differ: " + name);
+            Assert.That(DataClient.ShaFile(Path.Combine(server.Root, "pub", "up-" + name)), Is.EqualTo(sha), "uploaded bytes differ: " + name);
         }
     }
 
@@ -59,13 +60,14 @@ print(f.quit())
     {
         using var server = ServerProcess.Start(UploadSettings);
         string sha = DataClient.RandomFile(Path.Combine(server.Root, "c.bin"), 3 << 20);
+        DataClient.WritableDir(server);
         string local = Path.Combine(server.Dir, "got.bin");
         var r = RunTool.Run("curl", new[] { "-sS", "--ftp-pasv", "-o", local, $"ftp://127.0.0.1:{server.Port}/c.bin" });
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.That(DataClient.ShaFile(local), Is.EqualTo(sha));
-        r = RunTool.Run("curl", new[] { "-sS", "-P", "127.0.0.1", "-T", local, $"ftp://127.0.0.1:{server.Port}/c-up.bin" });
+        r = RunTool.Run("curl", new[] { "-sS", "-T", local, $"ftp://127.0.0.1:{server.Port}/pub/c-up.bin" });
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
-        Assert.That(DataClient.ShaFile(Path.Combine(server.Root, "c-up.bin")), Is.EqualTo(sha));
+        Assert.That(DataClient.ShaFile(Path.Combine(server.Root, "pub", "c-up.bin")), Is.EqualTo(sha));
     }
 
     [Test]
@@ -108,12 +110,13 @@ print(n[0], h.hexdigest().upper())
         if (!RunTool.Exists("lftp")) Assert.Ignore("lftp is not installed (apt-get install -y lftp); .ci/run installs it");
         using var server = ServerProcess.Start(UploadSettings);
         string sha = DataClient.RandomFile(Path.Combine(server.Root, "l.bin"), 5 << 20);
+        DataClient.WritableDir(server);
         string local = Path.Combine(server.Dir, "l-got.bin");
         string cmds = $"set cmd:fail-exit yes; set net:max-retries 1; open -u anonymous,x@y ftp://127.0.0.1:{server.Port}; " +
-                      $"get l.bin -o {local}; put {local} -o l-up.bin; quit";
+                      $"get l.bin -o {local}; put {local} -o pub/l-up.bin; quit";
         var r = RunTool.Run("lftp", new[] { "-c", cmds }, 60_000);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr + r.Stdout);
         Assert.That(DataClient.ShaFile(local), Is.EqualTo(sha));
-        Assert.That(DataClient.ShaFile(Path.Combine(server.Root, "l-up.bin")), Is.EqualTo(sha));
+        Assert.That(DataClient.ShaFile(Path.Combine(server.Root, "pub", "l-up.bin")), Is.EqualTo(sha));
     }
 }

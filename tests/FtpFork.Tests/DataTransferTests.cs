@@ -31,24 +31,26 @@ public class DataTransferTests
     public void RestResumesStorAtTheOffsetAndAppeAppends()
     {
         using var server = ServerProcess.Start(Writable);
-        string path = Path.Combine(server.Root, "s.bin");
+        string path = Path.Combine(server.Root, "pub", "s.bin");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, Encoding.ASCII.GetBytes("0123456789"));
+        DataClient.WritableDir(server, "s.bin");
         using var c = DataClient.LoggedIn(server);
         var d = DataClient.Pasv(c);
         Assert.That(c.Command("REST 4").Code, Is.EqualTo(350));
-        Assert.That(c.Command("STOR s.bin").Text, Is.EqualTo("Ok to send data."));
+        Assert.That(c.Command("STOR pub/s.bin").Text, Is.EqualTo("Ok to send data."));
         DataClient.WriteAllAndClose(d, Encoding.ASCII.GetBytes("abc"));
         Assert.That(c.ReadReply().Text, Is.EqualTo("Transfer complete."));
         Assert.That(File.ReadAllText(path), Is.EqualTo("0123abc789"));
 
         d = DataClient.Pasv(c);
-        Assert.That(c.Command("APPE s.bin").Code, Is.EqualTo(150));
+        Assert.That(c.Command("APPE pub/s.bin").Code, Is.EqualTo(150));
         DataClient.WriteAllAndClose(d, Encoding.ASCII.GetBytes("XYZ"));
         Assert.That(c.ReadReply().Code, Is.EqualTo(226));
         Assert.That(File.ReadAllText(path), Is.EqualTo("0123abc789XYZ"));
 
         d = DataClient.Pasv(c); // a plain STOR truncates
-        Assert.That(c.Command("STOR s.bin").Code, Is.EqualTo(150));
+        Assert.That(c.Command("STOR pub/s.bin").Code, Is.EqualTo(150));
         DataClient.WriteAllAndClose(d, Encoding.ASCII.GetBytes("new"));
         Assert.That(c.ReadReply().Code, Is.EqualTo(226));
         Assert.That(File.ReadAllText(path), Is.EqualTo("new"));
@@ -58,20 +60,22 @@ public class DataTransferTests
     public void StouNeverOverwrites()
     {
         using var server = ServerProcess.Start(Writable);
-        File.WriteAllText(Path.Combine(server.Root, "u.txt"), "old");
+        DataClient.WritableDir(server);
+        File.WriteAllText(Path.Combine(server.Root, "pub", "u.txt"), "old");
         using var c = DataClient.LoggedIn(server);
         var d = DataClient.Pasv(c);
-        Assert.That(c.Command("STOU u.txt").Text, Is.EqualTo("FILE: u.txt.1"));
+        Assert.That(c.Command("STOU pub/u.txt").Text, Is.EqualTo("FILE: u.txt.1"));
         DataClient.WriteAllAndClose(d, Encoding.ASCII.GetBytes("new"));
         Assert.That(c.ReadReply().Code, Is.EqualTo(226));
-        Assert.That(File.ReadAllText(Path.Combine(server.Root, "u.txt")), Is.EqualTo("old"));
-        Assert.That(File.ReadAllText(Path.Combine(server.Root, "u.txt.1")), Is.EqualTo("new"));
+        Assert.That(File.ReadAllText(Path.Combine(server.Root, "pub", "u.txt")), Is.EqualTo("old"));
+        Assert.That(File.ReadAllText(Path.Combine(server.Root, "pub", "u.txt.1")), Is.EqualTo("new"));
     }
 
     [Test]
     public void AsciiConvertsBothWays()
     {
         using var server = ServerProcess.Start(Writable);
+        DataClient.WritableDir(server);
         File.WriteAllText(Path.Combine(server.Root, "t.txt"), "one\ntwo\r\nthree\n");
         File.SetUnixFileMode(Path.Combine(server.Root, "t.txt"), (UnixFileMode)0b110_100_100);
         using var c = DataClient.LoggedIn(server);
@@ -82,10 +86,10 @@ public class DataTransferTests
         Assert.That(c.ReadReply().Code, Is.EqualTo(226));
 
         d = DataClient.Pasv(c);
-        Assert.That(c.Command("STOR up.txt").Code, Is.EqualTo(150));
+        Assert.That(c.Command("STOR pub/up.txt").Code, Is.EqualTo(150));
         DataClient.WriteAllAndClose(d, Encoding.ASCII.GetBytes("a\r\nb\rc\r\n\r"));
         Assert.That(c.ReadReply().Code, Is.EqualTo(226));
-        Assert.That(File.ReadAllText(Path.Combine(server.Root, "up.txt")), Is.EqualTo("a\nb\rc\n\r"));
+        Assert.That(File.ReadAllText(Path.Combine(server.Root, "pub", "up.txt")), Is.EqualTo("a\nb\rc\n\r"));
 
         using var d3 = DataClient.Pasv(c);
         Assert.That(c.Command("REST 3").Code, Is.EqualTo(350));
@@ -187,15 +191,15 @@ public class DataTransferTests
     public void DiskFullGets452AndKeepsWhatWasWritten()
     {
         using var server = ServerProcess.Start(Writable);
-        string small = Path.Combine(server.Root, "small");
+        string small = Path.Combine(DataClient.WritableDir(server), "small");
         Directory.CreateDirectory(small);
-        var m = RunTool.Run("mount", new[] { "-t", "tmpfs", "-o", "size=256k", "tmpfs", small });
+        var m = RunTool.Run("mount", new[] { "-t", "tmpfs", "-o", "size=256k,mode=0777", "tmpfs", small });
         if (m.ExitCode != 0) Assert.Ignore("cannot mount a small tmpfs here: " + m.Stderr);
         try
         {
             using var c = DataClient.LoggedIn(server);
             var d = DataClient.Pasv(c);
-            Assert.That(c.Command("STOR small/f.bin").Code, Is.EqualTo(150));
+            Assert.That(c.Command("STOR pub/small/f.bin").Code, Is.EqualTo(150));
             try { DataClient.WriteAllAndClose(d, new byte[1 << 20]); } catch (SocketException) { }
             Assert.That(c.ReadReply().Code, Is.EqualTo(452));
             Assert.That(new FileInfo(Path.Combine(small, "f.bin")).Length, Is.GreaterThan(0));

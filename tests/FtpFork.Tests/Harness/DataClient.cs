@@ -94,6 +94,19 @@ public static partial class DataClient
         s.Dispose();
     }
 
+    /// <summary>
+    /// root/pub, writable by the anonymous session (which runs as ftp_username, chrooted in the
+    /// root-owned root); <paramref name="files"/> are made there writable by anyone too.
+    /// </summary>
+    public static string WritableDir(ServerProcess server, params string[] files)
+    {
+        string pub = Path.Combine(server.Root, "pub");
+        Directory.CreateDirectory(pub);
+        File.SetUnixFileMode(pub, (UnixFileMode)Convert.ToInt32("777", 8));
+        foreach (var f in files) File.SetUnixFileMode(Path.Combine(pub, f), (UnixFileMode)Convert.ToInt32("666", 8));
+        return pub;
+    }
+
     public static string Sha(byte[] b) => Convert.ToHexString(SHA256.HashData(b));
 
     public static string ShaFile(string path)
