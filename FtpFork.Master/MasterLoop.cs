@@ -18,6 +18,7 @@ public sealed partial class MasterLoop
     private WorkerPool _pool = null!;
     private Authenticator _auth = null!;
     private bool _stopping;
+    private long _refillPausedUntil;
 
     public MasterLoop(FtpConfig config, Action<string> log)
     {
@@ -45,7 +46,8 @@ public sealed partial class MasterLoop
         ProcessTitle.Set($"master, listening on {where}");
         StartSignalThread();
         _log($"listening on {where} (pool {_config.WorkerPoolSize}, max_clients {_config.MaxClients}, max_per_ip {_config.MaxPerIp}, open files {nofile})");
-        _pool.Refill(_config.WorkerPoolSize);
+        _pool.SetBaseSize(_config.WorkerPoolSize);
+        RefillPool();
 
         while (!_stopping || _pool.Count > 0)
         {
@@ -53,7 +55,13 @@ public sealed partial class MasterLoop
             fds.AddRange(_listeners.Select(l => (int)l.Handle));
             var channels = _pool.All.Where(w => w.Channel >= 0).ToList();
             fds.AddRange(channels.Select(w => w.Channel));
-            bool[] ready = RawIo.PollRead(fds, -1);
+            // Starting workers stays off the accept path: while the pool is short, poll without
+            // waiting and start one only when nothing is pending; a grown pool shrinks after 10 s quiet.
+            bool grown = _pool.Target > _config.WorkerPoolSize;
+            long pause = Math.Max(0, _refillPausedUntil - Environment.TickCount64);
+            int timeout = _stopping ? -1 : _pool.NeedsWorker ? (int)pause : grown ? QuietMs : -1;
+            bool[] ready = RawIo.PollRead(fds, timeout);
+            bool anyReady = ready.Any(r => r);
 
             if (ready[0]) foreach (byte b in _wake.Drain()) OnSignal((Sig)b);
             if (ready[1]) foreach (var outcome in _auth.Drain()) OnAuthOutcome(outcome);
@@ -61,7 +69,9 @@ public sealed partial class MasterLoop
                 if (ready[2 + i]) Accept(_listeners[i]);
             for (int i = 0; i < channels.Count; i++)
                 if (ready[2 + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
-            if (!_stopping) RefillPool();
+            if (_stopping) continue;
+            if (_pool.NeedsWorker && Environment.TickCount64 >= _refillPausedUntil && (!anyReady || _pool.IdleCount == 0)) RefillPool();
+            else if (!anyReady && grown && timeout == QuietMs) _pool.Shrink(_config.WorkerPoolSize);
         }
         _log("stopped: every worker has exited");
         return 0;
@@ -87,6 +97,12 @@ public sealed partial class MasterLoop
                     var w = _pool.Reaped(pid);
                     if (w?.ClientIp != null) _limits.Release(w.ClientIp);
                     _log($"worker {pid} exited ({how}){(w?.ClientIp != null ? $", client {w.ClientIp}" : "")}");
+                    if (w is { ClientIp: null, IsSession: false } && how != "exit 0" && !_stopping)
+                    {
+                        // A pool worker that fails before any client would be restarted at once, forever:
+                        // pause refilling for a second (clients are still served, by workers started on demand).
+                        _refillPausedUntil = Environment.TickCount64 + 1000;
+                    }
                 }
                 break;
             case Sig.Term or Sig.Int:
@@ -170,11 +186,15 @@ public sealed partial class MasterLoop
         _log($"no worker took client {ip}:{port}; closed");
     }
 
+    private const int QuietMs = 10_000;
+
+    /// <summary>Starts one ready worker; at start-up the whole pool.</summary>
     private void RefillPool()
     {
         try
         {
-            _pool.Refill(_config.WorkerPoolSize);
+            if (_pool.Count == 0) _pool.Refill(_config.WorkerPoolSize);
+            else _pool.SpawnOne();
         }
         catch (PosixException e)
         {

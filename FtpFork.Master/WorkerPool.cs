@@ -109,7 +109,30 @@ public sealed class WorkerPool
         while (_idle.Count < size) _idle.Enqueue(Spawn());
     }
 
-    /// <summary>A ready worker, started now when the pool is empty.</summary>
+    // Pool sizing: worker_pool_size ready workers; the target doubles (up to MaxTarget) each time a
+    // client finds the pool empty, and falls back to the configured size after a quiet spell.
+    private const int MaxTarget = 64;
+    private int _target = -1;
+
+    /// <summary>How many ready workers the pool aims for now.</summary>
+    public int Target => _target;
+
+    /// <summary>True while the pool holds fewer ready workers than its target.</summary>
+    public bool NeedsWorker => _idle.Count < _target;
+
+    public void SetBaseSize(int size) => _target = size;
+
+    /// <summary>Starts one ready worker (the master calls this when nothing else is pending).</summary>
+    public void SpawnOne() => _idle.Enqueue(Spawn());
+
+    /// <summary>Back to <paramref name="size"/>: extra ready workers lose their channel and exit.</summary>
+    public void Shrink(int size)
+    {
+        _target = size;
+        while (_idle.Count > size) CloseChannel(_idle.Dequeue());
+    }
+
+    /// <summary>A ready worker, started now when the pool is empty (and the pool grows for next time).</summary>
     public WorkerProc Take()
     {
         while (_idle.Count > 0)
@@ -117,6 +140,7 @@ public sealed class WorkerPool
             var w = _idle.Dequeue();
             if (w.Channel >= 0 && _byPid.ContainsKey(w.Pid)) return w;
         }
+        if (_target > 0) _target = Math.Min(MaxTarget, _target * 2);
         return Spawn();
     }
 

@@ -1,6 +1,7 @@
 // Loads now what would otherwise load lazily from disk, since a worker's chroot hides the disk: assemblies, time zone, console.
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
 namespace FtpFork.Worker;
@@ -14,6 +15,7 @@ public static class Preload
         _ = TimeZoneInfo.Local; // /etc/localtime: log lines keep local time inside the chroot
         _ = DateTime.Now;
         Console.Error.Flush();
+        WarmSockets();
         if (!RuntimeFeature.IsDynamicCodeSupported) return;
         var seen = new HashSet<string>();
         var todo = new Stack<Assembly>(new[] { typeof(Preload).Assembly });
@@ -27,5 +29,20 @@ public static class Preload
                 catch (FileNotFoundException) { }
             }
         }
+    }
+
+    /// <summary>
+    /// Runs the socket code paths once on a throw-away socketpair (the runtime's socket engine,
+    /// send/receive, UTF-8), so the first client's 220 does not wait for them to page in.
+    /// </summary>
+    private static void WarmSockets()
+    {
+        var (a, b) = FtpFork.Common.Interop.Posix.SocketPair();
+        using var sa = new Socket(new SafeSocketHandle((IntPtr)a, ownsHandle: true));
+        using var sb = new Socket(new SafeSocketHandle((IntPtr)b, ownsHandle: true));
+        sa.Send(System.Text.Encoding.UTF8.GetBytes("220 warm\r\n"));
+        var buf = new byte[64];
+        _ = sb.Receive(buf);
+        _ = sb.Poll(0, SelectMode.SelectRead);
     }
 }
