@@ -3,6 +3,7 @@
 
   proctree.py cpu PID   {"cpu_s": utime+stime+cutime+cstime summed over PID and its live descendants, "procs": n}
   proctree.py pss PID   {"pss_kb": Pss of /proc/P/smaps_rollup summed over the same tree, "procs": n}
+  proctree.py machine   {"busy_s": all CPUs' non-idle time from /proc/stat, "steal_s": ..., "load1": 1-min load average}
 
 cutime/cstime hold the CPU of children already reaped by the process (wait()), so the sum covers every
 process the server ever started, provided each was reaped by a process of the tree. A zombie not yet reaped
@@ -69,9 +70,21 @@ def pss(root):
     return {"pss_kb": total, "procs": n}
 
 
+def machine():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    busy = v[0] + v[1] + v[2] + v[5] + v[6]  # user nice system irq softirq (idle, iowait, steal excluded)
+    with open("/proc/loadavg") as f:
+        load1 = float(f.read().split()[0])
+    return {"busy_s": round(busy / TICK, 3), "steal_s": round(v[7] / TICK, 3), "load1": load1}
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["machine"]:
+        print(json.dumps(machine()))
+        sys.exit(0)
     if len(sys.argv) != 3 or sys.argv[1] not in ("cpu", "pss") or not sys.argv[2].isdigit():
-        sys.exit("usage: proctree.py cpu|pss PID")
+        sys.exit("usage: proctree.py cpu|pss PID | proctree.py machine")
     pid = int(sys.argv[2])
     if not os.path.exists(f"/proc/{pid}"):
         sys.exit(f"proctree.py: no process {pid}")
