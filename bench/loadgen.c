@@ -12,10 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -256,7 +259,7 @@ static void run_xfer(int store) {
   close_conn(c);
   if (bytes < 0) record_err(err); else { atomic_fetch_add(&n_ok, 1); record_lat(t); }
   printf("{\"mode\":\"%s\",\"ok\":%ld,\"errors\":%ld,\"bytes\":%lld", mode, (long)n_ok, (long)n_err, bytes);
-  jnum("secs", t); jnum("mb_per_s", bytes >= 0 ? bytes / 1e6 / t : NAN);
+  jnum("secs", t); jnum("mb_per_s", bytes >= 0 ? bytes / 1e6 / t : NAN); jnum("loadgen_cpu_s", cpu_self());
   printf(",\"first_error\":\"%s\"}\n", first_err);
   free(c);
 }
@@ -296,9 +299,34 @@ static void run_idle(void) {
   printf(",\"hold\":%s,\"first_error\":\"%s\"}\n", out, first_err);
 }
 
+/* reaper CMD...: run CMD as a child subreaper, so processes the server orphans are reaped here, not by init:
+   their CPU lands in our cutime and stays countable. SIGTERM/SIGINT are passed to CMD; we exit when it does. */
+static int run_reaper(char **argv) {
+  sigset_t set; sigemptyset(&set);
+  sigaddset(&set, SIGTERM); sigaddset(&set, SIGINT); sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) perror("loadgen reaper: prctl");
+  pid_t child = fork();
+  if (child < 0) { perror("loadgen reaper: fork"); return 1; }
+  if (child == 0) { sigprocmask(SIG_UNBLOCK, &set, NULL); execvp(argv[0], argv); perror("loadgen reaper: exec"); _exit(127); }
+  long orphans = 0;
+  for (;;) {
+    int sig = 0, st; pid_t p;
+    sigwait(&set, &sig);
+    if (sig == SIGTERM || sig == SIGINT) kill(child, SIGTERM);
+    while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+      if (p != child) { orphans++; continue; }
+      fprintf(stderr, "loadgen reaper: %s exited (status %d); %ld orphaned processes reaped here\n", argv[0], st, orphans);
+      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
+  if (argc > 2 && !strcmp(argv[1], "reaper")) return run_reaper(argv + 2);
   if (argc < 2) {
-    fprintf(stderr, "usage: loadgen connect|sessions|retr|stor|idle|probe [-p port] [-c clients] [-t secs] [-n count]\n"
+    fprintf(stderr, "usage: loadgen reaper CMD [ARGS...]\n"
+                    "       loadgen connect|sessions|retr|stor|idle|probe [-p port] [-c clients] [-t secs] [-n count]\n"
                     "  [-u user] [-w pass] [-f remote-file] [-s local-file] [-z bytes] [-S settle-secs] [-x hold-cmd]\n");
     return 2;
   }

@@ -2,7 +2,9 @@
 """proctree.py — CPU seconds and PSS of a process and all its descendants, from /proc (prints one JSON object).
 
   proctree.py cpu PID   {"cpu_s": utime+stime+cutime+cstime summed over PID and its live descendants, "procs": n}
-  proctree.py pss PID   {"pss_kb": Pss of /proc/P/smaps_rollup summed over the same tree, "procs": n}
+  proctree.py pss PID   {"pss_kb": Pss of /proc/P/smaps_rollup summed over the tree without PID itself, "procs": n}
+                        (PID is the bench's reaper wrapper around the server: its own few hundred kB are not the server's)
+  proctree.py pids PID  the PIDs of the tree, root first, one a line
   proctree.py machine   {"busy_s": all CPUs' non-idle time from /proc/stat, "steal_s": ..., "load1": 1-min load average}
 
 cutime/cstime hold the CPU of children already reaped by the process (wait()), so the sum covers every
@@ -57,7 +59,7 @@ def cpu(root):
 
 def pss(root):
     total, n = 0, 0
-    for p in tree(root):
+    for p in tree(root)[1:]:
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
@@ -83,9 +85,12 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["machine"]:
         print(json.dumps(machine()))
         sys.exit(0)
-    if len(sys.argv) != 3 or sys.argv[1] not in ("cpu", "pss") or not sys.argv[2].isdigit():
-        sys.exit("usage: proctree.py cpu|pss PID | proctree.py machine")
+    if len(sys.argv) != 3 or sys.argv[1] not in ("cpu", "pss", "pids") or not sys.argv[2].isdigit():
+        sys.exit("usage: proctree.py cpu|pss|pids PID | proctree.py machine")
     pid = int(sys.argv[2])
     if not os.path.exists(f"/proc/{pid}"):
         sys.exit(f"proctree.py: no process {pid}")
+    if sys.argv[1] == "pids":
+        print("\n".join(str(p) for p in tree(pid)))
+        sys.exit(0)
     print(json.dumps(cpu(pid) if sys.argv[1] == "cpu" else pss(pid)))

@@ -33,17 +33,25 @@ done
 # ---------------------------------------------------------------- cleanup of everything started here
 TMP=$(mktemp -d /dev/shm/ftpfork-bench.XXXXXX)
 PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+alive() { [ -e "/proc/$1" ] && ! grep -q ') Z ' "/proc/$1/stat" 2>/dev/null; }  # zombies count as gone
+cleanup() {  # the servers we started and every process below them (by pid), then the temp dir
+  local p all=()
+  if [ -n "$LGPID" ]; then kill -TERM "$LGPID" 2>/dev/null || true; fi
   for p in "${PIDS[@]}"; do
-    for _ in $(seq 1 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
+    mapfile -t -O "${#all[@]}" all < <(python3 "$BENCH/proctree.py" pids "$p" 2>/dev/null)
   done
+  for p in "${all[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  local end=$((SECONDS + 3))  # one 3 s grace for all, then SIGKILL for what is left
+  for p in "${all[@]}"; do
+    while alive "$p" && [ "$SECONDS" -lt "$end" ]; do sleep 0.1; done
+    if alive "$p"; then kill -KILL "$p" 2>/dev/null || true; fi
+  done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ -n "${BUSER_READY:-}" ]; then usermod -L "$BUSER" 2>/dev/null || true; fi  # no usable password outside a run
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+LGPID=
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- prerequisites
@@ -73,6 +81,7 @@ chmod 755 "$TMP" "$DATA" "$TMP/empty"; chmod 644 "$DATA"/*.bin; chmod 1777 "$DAT
 id "$BUSER" >/dev/null 2>&1 || useradd -m -s /bin/bash -c "FtpFork benchmark" "$BUSER"
 BPASS=$(head -c 18 /dev/urandom | base64 | tr -dc A-Za-z0-9)
 echo "$BUSER:$BPASS" | chpasswd -c SHA512
+BUSER_READY=1
 [ -f /etc/pam.d/vsftpd ] || die "/etc/pam.d/vsftpd missing (it comes with Debian's vsftpd package)"
 
 # ---------------------------------------------------------------- equivalent configurations
@@ -112,9 +121,9 @@ fi
 
 declare -A PID PORT OK_LOGIN WHY
 PORT[vsftpd]=$PORT_V PORT[ftpfork]=$PORT_F
-start_server() {  # $1 name
-  if [ "$1" = vsftpd ]; then "$VSFTPD" "$TMP/vsftpd.conf" > "$TMP/vsftpd.log" 2>&1 &
-  else "${FTPFORK_CMD[@]}" > "$TMP/ftpfork.log" 2>&1 &
+start_server() {  # $1 name. Under `loadgen reaper` (a child subreaper): orphans' CPU stays countable.
+  if [ "$1" = vsftpd ]; then "$LG" reaper "$VSFTPD" "$TMP/vsftpd.conf" > "$TMP/vsftpd.log" 2>&1 &
+  else "$LG" reaper "${FTPFORK_CMD[@]}" > "$TMP/ftpfork.log" 2>&1 &
   fi
   PID[$1]=$!; PIDS+=("$!")
   for _ in $(seq 1 50); do
@@ -155,35 +164,43 @@ emit() {  # $1 round $2 server $3 login $4 figure $5 extra "k":v fields (may be 
 skip() {  # round server login figure reason [clients]
   emit "$1" "$2" "$3" "$4" "${6:+\"clients\":$6,}\"skipped\":\"$5\"" "{}"; }
 budget() { [ "$SECONDS" -lt "$MAX_SECS" ]; }
-lg() { local t=$1; shift; timeout -k 5 "$t" "$LG" "$@" 2>>"$TMP/loadgen.err" || true; }
+# The load generator runs in the background and we `wait` for it: a signal to this script then acts at once.
+lg() {  # seconds-limit loadgen-args...; its JSON line goes to $TMP/lg.out
+  local t=$1; shift
+  timeout -k 5 "$t" "$LG" "$@" > "$TMP/lg.out" 2>>"$TMP/loadgen.err" &
+  LGPID=$!; wait "$LGPID" || true; LGPID=
+}
+lgout() { cat "$TMP/lg.out"; }
 
 fig_connect() {  # round server
-  emit "$1" "$2" none connect "" "$(lg 120 connect -p "${PORT[$2]}" -n "$CONNS")"; }
+  lg 120 connect -p "${PORT[$2]}" -n "$CONNS"; emit "$1" "$2" none connect "" "$(lgout)"; }
 fig_sessions() {  # round server login clients
   local c0 c1 m0 m1 out w0
-  w0=$EPOCHREALTIME; m0=$(python3 "$BENCH/proctree.py" machine); c0=$(ptree cpu "$2"); out=$(lg $((SECS + 60)) sessions -p "${PORT[$2]}" -c "$4" -t "$SECS" $(creds "$3") -f 1k.bin -z 1024)
+  w0=$EPOCHREALTIME; m0=$(python3 "$BENCH/proctree.py" machine); c0=$(ptree cpu "$2")
+  lg $((SECS + 60)) sessions -p "${PORT[$2]}" -c "$4" -t "$SECS" $(creds "$3") -f 1k.bin -z 1024; out=$(lgout)
   sleep 0.5; c1=$(ptree cpu "$2"); m1=$(python3 "$BENCH/proctree.py" machine)  # 0.5 s: reaped CPU lands in cutime
   local window; window=$(minus "$EPOCHREALTIME" "$w0")
   emit "$1" "$2" "$3" sessions "\"clients\":$4,\"server_cpu_s\":$(minus "$(jget "$c1" cpu_s)" "$(jget "$c0" cpu_s)"),\"machine_busy_s\":$(minus "$(jget "$m1" busy_s)" "$(jget "$m0" busy_s)"),\"steal_s\":$(minus "$(jget "$m1" steal_s)" "$(jget "$m0" steal_s)"),\"window_s\":$window,\"load1_before\":$(jget "$m0" load1)" "$out"
 }
 fig_xfer() {  # round server login rep
   local u="${PORT[$2]}" cr; cr=$(creds "$3")
-  emit "$1" "$2" "$3" retr_1g "\"rep\":$4" "$(lg 120 retr -p "$u" $cr -f 1g.bin -z 1073741824)"
-  emit "$1" "$2" "$3" retr_256m_random "\"rep\":$4" "$(lg 60 retr -p "$u" $cr -f r256m.bin -z 268435456)"
-  emit "$1" "$2" "$3" stor_256m "\"rep\":$4" "$(lg 60 stor -p "$u" $cr -f "upload/stor-$2-$1-$4.bin" -s "$DATA/r256m.bin" -z 268435456)"
+  lg 120 retr -p "$u" $cr -f 1g.bin -z 1073741824; emit "$1" "$2" "$3" retr_1g "\"rep\":$4" "$(lgout)"
+  lg 60 retr -p "$u" $cr -f r256m.bin -z 268435456; emit "$1" "$2" "$3" retr_256m_random "\"rep\":$4" "$(lgout)"
+  lg 60 stor -p "$u" $cr -f "upload/stor-$2-$1-$4.bin" -s "$DATA/r256m.bin" -z 268435456
+  emit "$1" "$2" "$3" stor_256m "\"rep\":$4" "$(lgout)"
   rm -f "$DATA"/upload/*
 }
 fig_idle() {  # round server login count figure
   local base; sleep 0.5; base=$(ptree pss "$2")
-  emit "$1" "$2" "$3" "$5" "\"pss_base_kb\":$(jget "$base" pss_kb)" \
-    "$(lg 300 idle -p "${PORT[$2]}" $(creds "$3") -n "$4" -S 1 -x "python3 $BENCH/proctree.py pss ${PID[$2]}")"
+  lg 300 idle -p "${PORT[$2]}" $(creds "$3") -n "$4" -S 1 -x "python3 $BENCH/proctree.py pss ${PID[$2]}"
+  emit "$1" "$2" "$3" "$5" "\"pss_base_kb\":$(jget "$base" pss_kb)" "$(lgout)"
 }
 
 # Warm-up (not recorded): page cache, tmpfs pages, the servers' first sessions.
 for s in $SERVERS; do
-  lg 30 connect -p "${PORT[$s]}" -n 50 >/dev/null
-  lg 30 sessions -p "${PORT[$s]}" -c 8 -t 2 $(creds anon) -f 1k.bin -z 1024 >/dev/null
-  lg 60 stor -p "${PORT[$s]}" $(creds anon) -f "upload/warm-$s.bin" -s "$DATA/r256m.bin" -z 268435456 >/dev/null
+  lg 30 connect -p "${PORT[$s]}" -n 50
+  lg 30 sessions -p "${PORT[$s]}" -c 8 -t 2 $(creds anon) -f 1k.bin -z 1024
+  lg 60 stor -p "${PORT[$s]}" $(creds anon) -f "upload/warm-$s.bin" -s "$DATA/r256m.bin" -z 268435456
   rm -f "$DATA"/upload/*
 done
 XLOGIN=anon; [[ " $LOGINS " == *" anon "* ]] || XLOGIN=${LOGINS%% *}
