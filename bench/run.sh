@@ -35,7 +35,7 @@ TMP=$(mktemp -d /dev/shm/ftpfork-bench.XXXXXX)
 PIDS=()
 alive() { [ -e "/proc/$1" ] && ! grep -q ') Z ' "/proc/$1/stat" 2>/dev/null; }  # zombies count as gone
 cleanup() {  # the servers we started and every process below them (by pid), then the temp dir
-  local p all=()
+  local p all=() killed=()
   if [ -n "$LGPID" ]; then kill -TERM "$LGPID" 2>/dev/null || true; fi
   for p in "${PIDS[@]}"; do
     mapfile -t -O "${#all[@]}" all < <(python3 "$BENCH/proctree.py" pids "$p" 2>/dev/null)
@@ -44,8 +44,9 @@ cleanup() {  # the servers we started and every process below them (by pid), the
   local end=$((SECONDS + 3))  # one 3 s grace for all, then SIGKILL for what is left
   for p in "${all[@]}"; do
     while alive "$p" && [ "$SECONDS" -lt "$end" ]; do sleep 0.1; done
-    if alive "$p"; then kill -KILL "$p" 2>/dev/null || true; fi
+    if alive "$p"; then kill -KILL "$p" 2>/dev/null || true; killed+=("$p"); fi
   done
+  if [ ${#killed[@]} -gt 0 ]; then say "note: ${#killed[@]} process(es) ignored SIGTERM for 3 s and were killed: ${killed[*]}"; fi
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "${BUSER_READY:-}" ]; then usermod -L "$BUSER" 2>/dev/null || true; fi  # no usable password outside a run
   rm -rf "$TMP"
