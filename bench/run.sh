@@ -12,7 +12,7 @@ LOGINS=${BENCH_LOGINS:-"local anon"}
 CONNS=${BENCH_CONNS:-500}          # sequential connections of figure 1
 IDLE=${BENCH_IDLE:-200}            # idle sessions of figure 4
 HOLD=${BENCH_HOLD:-1000}           # one extra hold of this many sessions per server (0 = skip)
-XFER_REPS=${BENCH_XFER_REPS:-3}    # transfers of each kind per round
+XFER_REPS=${BENCH_XFER_REPS:-5}    # transfers of each kind per round (one lasts 0.05-0.5 s: noisy)
 MAX_SECS=${BENCH_MAX_SECS:-540}    # overall time budget: later measurements are skipped past it
 POOL=${BENCH_POOL:-}               # worker_pool_size for FtpFork (empty: FtpFork's default)
 AA=${BENCH_AA:-0}                  # 1: calibration, a second vsftpd stands in for FtpFork (shows the noise floor)
