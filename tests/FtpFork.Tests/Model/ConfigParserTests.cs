@@ -1,0 +1,166 @@
+// Unit tests of the ftpd.conf parser, the key table's defaults, ToText and the cross-key validator.
+using FtpFork.Common.Config;
+using NUnit.Framework;
+
+namespace FtpFork.Tests.Model;
+
+[TestFixture, Parallelizable(ParallelScope.All)]
+public class ConfigParserTests
+{
+    private static FtpConfig Parse(string text, List<string>? warnings = null) =>
+        ConfigParser.Apply(FtpConfig.Defaults, text, "t.conf", w => warnings?.Add(w));
+
+    private static string Error(string text) =>
+        Assert.Throws<ConfigException>(() => Parse(text))!.Message;
+
+    [Test]
+    public void DefaultsEqualTheTable()
+    {
+        foreach (var k in ConfigTable.Keys)
+            Assert.That(k.Get(FtpConfig.Defaults), Is.EqualTo(k.Default), k.Name);
+    }
+
+    [Test]
+    public void DefaultsOfTheProcessModelKeys()
+    {
+        var d = FtpConfig.Defaults;
+        Assert.That((d.Listen, d.ListenIpv6, d.ListenAddress, d.ListenAddress6, d.ListenPort),
+            Is.EqualTo((true, false, "", "", 21)));
+        Assert.That((d.MaxClients, d.MaxPerIp, d.WorkerPoolSize, d.IdleSessionTimeout), Is.EqualTo((2000, 50, 4, 300)));
+        Assert.That((d.AnonymousEnable, d.AnonRoot, d.FtpdBanner), Is.EqualTo((true, "", "(FtpFork 0.1.0)")));
+        Assert.That(d.AnonUmask, Is.EqualTo(Convert.ToInt32("077", 8)));
+    }
+
+    [Test]
+    public void SampleFtpdConfDocumentsEveryKeyWithItsDefault()
+    {
+        string dir = Path.GetDirectoryName(Harness.ServerProcess.BinDir.TrimEnd('/'))!;
+        var lines = File.ReadAllLines(Path.Combine(dir, "ftpd.conf"));
+        foreach (var l in ConfigTable.ToText(FtpConfig.Defaults).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string key = l[..l.IndexOf('=')];
+            Assert.That(lines.Any(x => x == "#" + l || x.StartsWith(key + "=")), Is.True, $"ftpd.conf lacks '#{l}'");
+        }
+    }
+
+    [Test]
+    public void CommentsBlankLinesCrlfAndCaseOfBooleans()
+    {
+        var c = Parse("# a comment\r\n\r\n   \n  # indented comment\nlisten_port=2121\r\nanonymous_enable=no\nlisten_ipv6=True\nftpd_banner= Hi there \n");
+        Assert.That((c.ListenPort, c.AnonymousEnable, c.ListenIpv6), Is.EqualTo((2121, false, true)));
+        Assert.That(c.FtpdBanner, Is.EqualTo(" Hi there "), "a string value is kept as written");
+    }
+
+    [Test]
+    public void LaterLineWins() => Assert.That(Parse("listen_port=1\nlisten_port=2\n").ListenPort, Is.EqualTo(2));
+
+    [Test]
+    public void LeadingZeroMeansOctalAsInVsftpd()
+    {
+        Assert.That(Parse("idle_session_timeout=010").IdleSessionTimeout, Is.EqualTo(8));
+        Assert.That(Parse("anon_umask=022").AnonUmask, Is.EqualTo(Convert.ToInt32("22", 8)));
+        Assert.That(Parse("file_open_mode=0644").FileOpenMode, Is.EqualTo(Convert.ToInt32("644", 8)));
+        Assert.That(Parse("max_clients=0").MaxClients, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void UnknownKey() =>
+        Assert.That(Error("listen=YES\n\nbogus_key=1\n"), Is.EqualTo("t.conf:3: unknown key 'bogus_key'"));
+
+    [Test]
+    public void BadBool() =>
+        Assert.That(Error("anonymous_enable=maybe"), Is.EqualTo("t.conf:1: anonymous_enable: expected YES or NO, got \"maybe\""));
+
+    [Test]
+    public void EmptyBool() =>
+        Assert.That(Error("\nlisten="), Is.EqualTo("t.conf:2: listen: expected YES or NO, got \"\""));
+
+    [TestCase("21x")]
+    [TestCase("-1")]
+    [TestCase("")]
+    [TestCase("1.5")]
+    [TestCase("99999999999")]
+    public void BadNumber(string v) =>
+        Assert.That(Error("listen_port=" + v), Is.EqualTo($"t.conf:1: listen_port: expected a non-negative number, got \"{v}\""));
+
+    [TestCase("anon_umask=089", "anon_umask", "089")]
+    [TestCase("file_open_mode=8", "file_open_mode", "8")]
+    [TestCase("max_per_ip=09", "max_per_ip", "09")]
+    public void BadOctal(string line, string key, string v) =>
+        Assert.That(Error(line), Is.EqualTo($"t.conf:1: {key}: expected an octal non-negative number, got \"{v}\""));
+
+    [TestCase("listen_port 2121", "listen_port 2121")]
+    [TestCase("=YES", "=YES")]
+    public void MissingEquals(string line, string shown) =>
+        Assert.That(Error("# ok\n" + line), Is.EqualTo($"t.conf:2: expected key=value, got \"{shown}\""));
+
+    [Test]
+    public void NulInAValue() =>
+        Assert.That(Error("ftpd_banner=a\0b"), Is.EqualTo("t.conf:1: ftpd_banner: NUL byte in value"));
+
+    [Test]
+    public void VsftpdOnlyKeyIsAWarningNotAnError()
+    {
+        var warnings = new List<string>();
+        var c = Parse("listen_port=99\ntcp_wrappers=YES\nseccomp_sandbox=NO\n", warnings);
+        Assert.That(c, Is.EqualTo(FtpConfig.Defaults with { ListenPort = 99 }));
+        Assert.That(warnings, Is.EqualTo(new[]
+        {
+            "t.conf:2: warning: vsftpd key 'tcp_wrappers' is not implemented by FtpFork; ignored",
+            "t.conf:3: warning: vsftpd key 'seccomp_sandbox' is not implemented by FtpFork; ignored",
+        }));
+    }
+
+    [Test]
+    public void ToTextRoundTrips()
+    {
+        var c = FtpConfig.Defaults with
+        {
+            ListenPort = 2121, AnonymousEnable = false, FtpdBanner = "Hello = world # not a comment",
+            AnonUmask = Convert.ToInt32("022", 8), IdleSessionTimeout = 8, WorkerPoolSize = 0, AnonRoot = "/srv/ftp",
+        };
+        Assert.That(ConfigParser.Apply(FtpConfig.Defaults with { ListenPort = 1 }, ConfigTable.ToText(c), "x"), Is.EqualTo(c));
+        Assert.That(ConfigParser.Apply(FtpConfig.Defaults, ConfigTable.ToText(FtpConfig.Defaults), "x"), Is.EqualTo(FtpConfig.Defaults));
+    }
+
+    [Test]
+    public void OverridesApplyInOrder()
+    {
+        var c = ConfigParser.ApplySetting(FtpConfig.Defaults, "listen_port=1", "-o #1");
+        c = ConfigParser.ApplySetting(c, "listen_port=2", "-o #2");
+        Assert.That(c.ListenPort, Is.EqualTo(2));
+        var e = Assert.Throws<ConfigException>(() => ConfigParser.ApplySetting(c, "nope=1", "-o #3"))!;
+        Assert.That(e.Message, Is.EqualTo("-o #3: unknown key 'nope'"));
+    }
+
+    [Test]
+    public void MissingFileNamesIt()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ftpfork-missing-{Guid.NewGuid():N}.conf");
+        var e = Assert.Throws<ConfigException>(() => ConfigParser.LoadFile(path))!;
+        Assert.That(e.Message, Does.StartWith($"{path}: cannot read: "));
+    }
+
+    [TestCase("listen_port=0", "listen_port: 0 is not a port (1-65535)")]
+    [TestCase("listen_port=70000", "listen_port: 70000 is not a port (1-65535)")]
+    [TestCase("pasv_min_port=70000", "pasv_min_port: 70000 is not a port")]
+    [TestCase("pasv_max_port=70000", "pasv_max_port: 70000 is not a port")]
+    [TestCase("pasv_min_port=3000\npasv_max_port=2000", "pasv_min_port: 3000 is above pasv_max_port 2000")]
+    [TestCase("listen=NO", "listen: both listen and listen_ipv6 are NO: nothing to listen on")]
+    [TestCase("listen_address=localhost", "listen_address: 'localhost' is not an IPv4 address")]
+    [TestCase("listen_address6=::g", "listen_address6: '::g' is not an IPv6 address")]
+    [TestCase("pasv_address=not-an-ip", "pasv_address: 'not-an-ip' is not an IP address")]
+    [TestCase("worker_pool_size=1001", "worker_pool_size: at most 1000")]
+    public void ValidatorErrorsNameTheKey(string text, string message)
+    {
+        var c = Parse(text);
+        Assert.That(Assert.Throws<ConfigException>(() => ConfigValidator.Validate(c))!.Message, Is.EqualTo(message));
+    }
+
+    [Test]
+    public void ValidatorAcceptsTheDefaultsAndTheSample()
+    {
+        Assert.DoesNotThrow(() => ConfigValidator.Validate(FtpConfig.Defaults));
+        Assert.DoesNotThrow(() => ConfigValidator.Validate(Parse("listen=NO\nlisten_ipv6=YES\nworker_pool_size=1000\npasv_min_port=1\npasv_max_port=1")));
+    }
+}

@@ -1,0 +1,174 @@
+// The process model end to end: a worker per client, titles, reaping, the pool, SIGKILL and SIGTERM.
+using FtpFork.Tests.Harness;
+using NUnit.Framework;
+
+namespace FtpFork.Tests.Model;
+
+[TestFixture, Parallelizable(ParallelScope.All)]
+public class ModelProcessTests
+{
+    [Test]
+    public void FiveSessionsFiveWorkersTitledAndReaped()
+    {
+        using var s = ServerProcess.Start();
+        Assert.That(ProcTools.Title(s.Pid), Is.EqualTo($"ftpfork: master, listening on 127.0.0.1:{s.Port}"));
+        var clients = Enumerable.Range(0, 5).Select(_ => ModelTools.LoggedIn(s)).ToList();
+        try
+        {
+            var pids = ModelTools.WaitSessions(s, 5);
+            Assert.That(pids.Distinct().Count(), Is.EqualTo(5));
+            foreach (int p in pids)
+            {
+                Assert.That(ProcTools.Stat(p)![1], Is.EqualTo(s.Pid.ToString()), "the worker's parent is the master");
+                Assert.That(ProcTools.WaitUntil(() => ProcTools.Title(p) == "ftpfork: 127.0.0.1: anonymous: IDLE", ModelTools.Wait),
+                    Is.True, $"title of {p}: '{ProcTools.Title(p)}'");
+            }
+            foreach (var c in clients)
+            {
+                Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+                Assert.That(c.WaitForClose(5000), Is.True);
+            }
+            Assert.That(ProcTools.WaitUntil(() => pids.All(p => !ProcTools.Exists(p)), ModelTools.Wait), Is.True,
+                "every worker exited and was reaped" + ModelTools.Why(s));
+            Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Test]
+    public void TitleBeforeLoginAndDuringACommand()
+    {
+        using var s = ServerProcess.Start();
+        using var c = s.Connect();
+        Assert.That(c.ReadReply().Code, Is.EqualTo(220));
+        int pid = ModelTools.WaitSessions(s, 1)[0];
+        Assert.That(ProcTools.WaitUntil(() => ProcTools.Title(pid) == "ftpfork: 127.0.0.1: connected", ModelTools.Wait), Is.True,
+            ProcTools.Title(pid));
+        Assert.That(c.Login().Code, Is.EqualTo(230));
+        Assert.That(ProcTools.WaitUntil(() => ProcTools.Title(pid) == "ftpfork: 127.0.0.1: anonymous: IDLE", ModelTools.Wait), Is.True,
+            ProcTools.Title(pid));
+    }
+
+    [Test]
+    public void QuitLeavesNoWorkerAndNoZombie()
+    {
+        using var s = ServerProcess.Start();
+        using var c = ModelTools.LoggedIn(s);
+        int pid = ModelTools.WaitSessions(s, 1)[0];
+        Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+        Assert.That(c.WaitForClose(5000), Is.True);
+        Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(pid), ModelTools.Wait), Is.True, $"state {ProcTools.State(pid)}");
+        Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
+        Assert.That(ProcTools.WaitUntil(() => s.Log.Contains($"worker {pid} exited (exit 0), client 127.0.0.1"), ModelTools.Wait),
+            Is.True, ModelTools.Why(s));
+    }
+
+    [Test]
+    public void PoolWorkersExistBeforeAnyClient()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=3");
+        ModelTools.WaitPool(s, 3);
+        Assert.That(ProcTools.Children(s.Pid).Count, Is.EqualTo(3));
+        foreach (int p in ModelTools.PoolWorkers(s))
+            Assert.That(ProcTools.WaitUntil(() => ProcTools.Title(p) == "ftpfork: worker (pool)", ModelTools.Wait), Is.True);
+    }
+
+    [Test]
+    public void PoolSizeZeroStartsWorkersOnDemand()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=0");
+        Assert.That(ProcTools.Children(s.Pid), Is.Empty);
+        using (var c = ModelTools.LoggedIn(s))
+        {
+            Assert.That(ModelTools.WaitSessions(s, 1), Has.Count.EqualTo(1));
+            Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+        }
+        using var c2 = ModelTools.LoggedIn(s);
+        Assert.That(ProcTools.WaitUntil(() => ProcTools.Children(s.Pid).Count == 1, ModelTools.Wait), Is.True);
+    }
+
+    [Test]
+    public void KilledSessionWorkerAffectsNoOtherAndThePoolRefills()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=2");
+        using var a = ModelTools.LoggedIn(s);
+        using var victim = ModelTools.LoggedIn(s);
+        using var b = ModelTools.LoggedIn(s);
+        ModelTools.WaitSessions(s, 3);
+        Assert.That(victim.Command("NOOP").Code, Is.EqualTo(200));
+        // The victim's worker: the one whose client socket is the victim's (its local port is the worker's peer).
+        int pid = WorkerOf(s, victim);
+        ProcTools.Signal(pid, 9);
+        Assert.That(victim.WaitForClose(5000), Is.True, "the killed session's client sees EOF");
+        Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(pid), ModelTools.Wait), Is.True, $"reaped? state {ProcTools.State(pid)}");
+        Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
+        Assert.That(ProcTools.WaitUntil(() => s.Log.Contains($"worker {pid} exited (signal SIGKILL), client 127.0.0.1"), ModelTools.Wait),
+            Is.True, ModelTools.Why(s));
+        Assert.That(a.Command("NOOP").Code, Is.EqualTo(200));
+        Assert.That(b.Command("PWD").Code, Is.EqualTo(257));
+        using var fresh = ModelTools.LoggedIn(s);
+        ModelTools.WaitSessions(s, 3);
+        ModelTools.WaitPool(s, 2);
+    }
+
+    [Test]
+    public void KilledPoolWorkerIsReplaced()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=2");
+        ModelTools.WaitPool(s, 2);
+        int pid = ModelTools.PoolWorkers(s)[0];
+        ProcTools.Signal(pid, 9);
+        Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(pid), ModelTools.Wait), Is.True);
+        ModelTools.WaitPool(s, 2);
+        using var c = ModelTools.LoggedIn(s);
+        Assert.That(c.Command("NOOP").Code, Is.EqualTo(200));
+    }
+
+    [Test]
+    public void SigtermSends421ToIdleSessionsAndLeavesNoWorker()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=2");
+        using var a = ModelTools.LoggedIn(s);
+        using var pre = s.Connect();
+        Assert.That(pre.ReadReply().Code, Is.EqualTo(220));
+        ModelTools.WaitSessions(s, 2);
+        ModelTools.WaitPool(s, 2);
+        var workers = ProcTools.Children(s.Pid);
+        Assert.That(workers, Has.Count.EqualTo(4));
+        ProcTools.Signal(s.Pid, 15);
+        Assert.That(a.ReadLine(3000), Is.EqualTo("421 Server is shutting down."));
+        Assert.That(pre.ReadLine(3000), Is.EqualTo("421 Server is shutting down."));
+        Assert.That(a.WaitForClose(3000), Is.True);
+        Assert.That(s.Process.WaitForExit(10000), Is.True, "the master exits" + ModelTools.Why(s));
+        Assert.That(s.Process.ExitCode, Is.EqualTo(0));
+        foreach (int w in workers)
+            Assert.That(ProcTools.Exists(w), Is.False, $"worker {w} left behind: {ProcTools.Title(w)}");
+        Assert.That(s.Log, Does.Contain("stopped: every worker has exited"));
+    }
+
+    [Test]
+    public void SigintStopsLikeSigterm()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=1");
+        using var a = ModelTools.LoggedIn(s);
+        var workers = ModelTools.WaitSessions(s, 1);
+        ProcTools.Signal(s.Pid, 2);
+        Assert.That(a.ReadLine(3000), Is.EqualTo("421 Server is shutting down."));
+        Assert.That(s.Process.WaitForExit(10000), Is.True);
+        Assert.That(s.Process.ExitCode, Is.EqualTo(0));
+        Assert.That(ProcTools.Exists(workers[0]), Is.False);
+    }
+
+    /// <summary>The session worker holding this client's connection (matched by socket inode via /proc/net/tcp).</summary>
+    internal static int WorkerOf(ServerProcess s, FtpTestClient c)
+    {
+        int clientPort = ((System.Net.IPEndPoint)c.Socket.LocalEndPoint!).Port;
+        string inode = File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .First(f => f[2] == $"0100007F:{clientPort:X4}" && f[1] == $"0100007F:{s.Port:X4}")[9];
+        return ModelTools.SessionWorkers(s).Single(p => ModelTools.IpcFds(p).ContainsValue($"socket:[{inode}]"));
+    }
+}

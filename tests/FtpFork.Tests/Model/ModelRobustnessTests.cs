@@ -1,0 +1,113 @@
+// The master under abuse: port taken, no worker binary, resets, a burst of clients, leaked descriptors.
+using System.Net;
+using System.Net.Sockets;
+using FtpFork.Tests.Harness;
+using NUnit.Framework;
+
+namespace FtpFork.Tests.Model;
+
+[TestFixture, Parallelizable(ParallelScope.All)]
+public class ModelRobustnessTests
+{
+    [Test]
+    public void PortTakenByAnotherMasterIsAClearError()
+    {
+        using var s = ServerProcess.Start();
+        var r = RunTool.Run(ServerProcess.MasterPath,
+            new[] { "-o", "listen_address=127.0.0.1", "-o", $"listen_port={s.Port}" }, 20000);
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr, Does.Contain($"cannot start: cannot listen on 127.0.0.1:{s.Port}: Address already in use"));
+    }
+
+    [Test]
+    public void PortTakenByAPlainListenerIsAClearError()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        try
+        {
+            int port = ((IPEndPoint)l.LocalEndpoint).Port;
+            var r = RunTool.Run(ServerProcess.MasterPath, new[] { "-o", "listen_address=127.0.0.1", "-o", $"listen_port={port}" }, 20000);
+            Assert.That(r.ExitCode, Is.EqualTo(1));
+            Assert.That(r.Stderr, Does.Contain($"cannot listen on 127.0.0.1:{port}: Address already in use"));
+        }
+        finally { l.Stop(); }
+    }
+
+    [Test]
+    public void MissingWorkerBinaryIsAClearError()
+    {
+        string dir = Directory.CreateTempSubdirectory("ftpfork-noworker-").FullName;
+        try
+        {
+            foreach (var f in Directory.GetFiles(ServerProcess.BinDir))
+                if (!Path.GetFileName(f).StartsWith("ftpfork-worker")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            File.SetUnixFileMode(Path.Combine(dir, "ftpfork"), File.GetUnixFileMode(ServerProcess.MasterPath));
+            var r = RunTool.Run(Path.Combine(dir, "ftpfork"),
+                new[] { "-o", "listen_address=127.0.0.1", "-o", $"listen_port={ServerProcess.FreePort()}" }, 20000);
+            Assert.That(r.ExitCode, Is.EqualTo(1));
+            Assert.That(r.Stderr, Does.Contain($"cannot start: worker binary not found beside the master: {dir}/ftpfork-worker"));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Test]
+    public void ClientsThatResetAtOnceCostNothingLasting()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=2");
+        for (int i = 0; i < 20; i++)
+        {
+            using var raw = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            raw.LingerState = new LingerOption(true, 0); // close() sends RST
+            raw.Connect(IPAddress.Loopback, s.Port);
+        }
+        Assert.That(ProcTools.WaitUntil(() => ModelTools.SessionWorkers(s).Count == 0
+            && System.Text.RegularExpressions.Regex.Matches(s.Log, @"exited \(exit \d\), client").Count == 20, TimeSpan.FromSeconds(20)),
+            Is.True, "every reset client's worker exited" + ModelTools.Why(s));
+        Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
+        Assert.That(s.Process.HasExited, Is.False);
+        ModelTools.WaitPool(s, 2);
+        using var c = ModelTools.LoggedIn(s);
+        Assert.That(c.Command("NOOP").Code, Is.EqualTo(200));
+    }
+
+    [Test]
+    public void FiftyClientsAtOnceWithASmallPool()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=2");
+        var clients = new List<FtpTestClient>();
+        try
+        {
+            for (int i = 0; i < 50; i++) clients.Add(s.Connect());
+            foreach (var c in clients) Assert.That(c.ReadReply(20000).Code, Is.EqualTo(220));
+            var pids = ModelTools.WaitSessions(s, 50);
+            Assert.That(pids.Distinct().Count(), Is.EqualTo(50));
+            foreach (var c in clients) Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+            Assert.That(ProcTools.WaitUntil(() => pids.All(p => !ProcTools.Exists(p)), TimeSpan.FromSeconds(20)), Is.True);
+            Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
+            ModelTools.WaitPool(s, 2);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Test]
+    public void WorkersInheritNoDescriptorOfTheMaster()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=1");
+        using var a = ModelTools.LoggedIn(s);
+        using var b = ModelTools.LoggedIn(s);
+        var sessions = ModelTools.WaitSessions(s, 2);
+        ModelTools.WaitPool(s, 1);
+        var master = ModelTools.IpcFds(s.Pid).Values.ToHashSet();
+        foreach (int w in sessions.Concat(ModelTools.PoolWorkers(s)))
+        {
+            var shared = ModelTools.IpcFds(w).Where(kv => kv.Key >= 3 && master.Contains(kv.Value)).ToList();
+            Assert.That(shared, Is.Empty, $"worker {w} holds the master's {string.Join(", ", shared)}");
+        }
+        var ofA = ModelTools.IpcFds(sessions[0]).Values.Where(v => v.StartsWith("socket:")).ToHashSet();
+        Assert.That(ModelTools.IpcFds(sessions[1]).Values.Where(ofA.Contains), Is.Empty, "two sessions share no socket");
+    }
+}
