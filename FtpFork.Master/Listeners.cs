@@ -30,11 +30,18 @@ public static class Listeners
         var s = new Socket(addr.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone: .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which lets a second
+            // master bind the same port and silently share its clients instead of failing.
+            s.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             if (addr.AddressFamily == AddressFamily.InterNetworkV6) s.DualMode = false;
             s.Bind(new IPEndPoint(addr, port));
             s.Listen(1024);
             return s;
+        }
+        catch (SocketException e)
+        {
+            s.Dispose();
+            throw new ListenException(e, addr.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{addr}]:{port}" : $"{addr}:{port}");
         }
         catch
         {
@@ -43,7 +50,19 @@ public static class Listeners
         }
     }
 
+    private const int SolSocket = 1, SoReuseAddr = 2; // <sys/socket.h> on Linux
+
     public static string Describe(Socket s) => s.LocalEndPoint is IPEndPoint ep
         ? (ep.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ep.Address}]:{ep.Port}" : $"{ep.Address}:{ep.Port}")
         : "?";
+}
+
+/// <summary>A bind/listen failure that names the address ("cannot listen on 127.0.0.1:21: Address already in use").</summary>
+public sealed class ListenException : SocketException
+{
+    private readonly string _where;
+
+    public ListenException(SocketException inner, string where) : base(inner.ErrorCode) => _where = where;
+
+    public override string Message => $"cannot listen on {_where}: {base.Message}";
 }
