@@ -151,6 +151,13 @@ public sealed class WorkerPool
         CloseChannel(w);
         Posix.Close(w.AuthFd);
         w.AuthFd = -1;
+        if (_idle.Contains(w))
+        {
+            // A pool worker died before serving anyone: drop it, so Refill counts only live workers.
+            var live = _idle.Where(x => x != w).ToList();
+            _idle.Clear();
+            foreach (var x in live) _idle.Enqueue(x);
+        }
         return w;
     }
 
