@@ -19,6 +19,10 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int posix_spawn_file_actions_destroy(IntPtr fileActions);
 
+    /// <summary>glibc ≥ 2.34: closes every fd ≥ <paramref name="from"/> in the child.</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int posix_spawn_file_actions_addclosefrom_np(IntPtr fileActions, int from);
+
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int posix_spawnattr_init(IntPtr attr);
 

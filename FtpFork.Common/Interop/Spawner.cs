@@ -9,8 +9,8 @@ public static unsafe class Spawner
 {
     /// <summary>
     /// Spawns <paramref name="path"/> with argv (argv[0] is the title) and the current environment,
-    /// with <paramref name="passFd"/> on <paramref name="childFd"/>. Every other fd of ours is
-    /// close-on-exec. Signal mask emptied and dispositions reset in the child. Returns the pid.
+    /// with <paramref name="passFd"/> on <paramref name="childFd"/>; every fd above childFd is closed
+    /// in the child. Signal mask emptied and dispositions reset in the child. Returns the pid.
     /// </summary>
     public static int Spawn(string path, IReadOnlyList<string> argv, int passFd, int childFd, IReadOnlyList<string>? env = null)
     {
@@ -35,6 +35,9 @@ public static unsafe class Spawner
             try
             {
                 Checked("posix_spawn_file_actions_adddup2", Native.posix_spawn_file_actions_adddup2(fa, passFd, childFd));
+                // Descriptors we do not create ourselves may lack close-on-exec (Mono.Posix's UnixSignal
+                // pipes, whatever our own parent leaked to us): the child keeps 0-2 and childFd only.
+                Checked("posix_spawn_file_actions_addclosefrom_np", Native.posix_spawn_file_actions_addclosefrom_np(fa, childFd + 1));
                 Native.sigemptyset(set);
                 Checked("posix_spawnattr_setsigmask", Native.posix_spawnattr_setsigmask(attr, set));
                 Native.sigfillset(set);
