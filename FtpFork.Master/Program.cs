@@ -1,6 +1,7 @@
 // Entry point of the master: command line, configuration, then the accept loop.
 using System.Diagnostics.CodeAnalysis;
 using CommandLine;
+using CommandLine.Text;
 using FtpFork.Common.Config;
 
 namespace FtpFork.Master;
@@ -13,7 +14,7 @@ public static class Program
         var parser = new Parser(s =>
         {
             s.AllowMultiInstance = true;
-            s.HelpWriter = Console.Error;
+            s.HelpWriter = null; // written below: --help/--version on stdout, errors on stderr
             s.AutoVersion = true;
             s.AutoHelp = true;
         });
@@ -21,7 +22,15 @@ public static class Program
         if (result is NotParsed<Options> notParsed)
         {
             bool helpOrVersion = notParsed.Errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.VersionRequestedError);
+            (helpOrVersion ? Console.Out : Console.Error).Write(HelpText.AutoBuild(result, 80));
             return helpOrVersion ? 0 : 2;
+        }
+        if (MissingValue(args) is string option)
+        {
+            // CommandLineParser takes "--config" with no value as "no config": it would serve the defaults.
+            Console.Error.WriteLine($"ftpfork: option '{option}' needs a value");
+            Console.Error.Write(HelpText.AutoBuild(result, h => h, e => e, maxDisplayWidth: 80));
+            return 2;
         }
         var opts = ((Parsed<Options>)result).Value;
 
@@ -41,6 +50,15 @@ public static class Program
             return 0;
         }
         return new MasterLoop(config, Log.Write).Run();
+    }
+
+    /// <summary>The value option (-c/--config, -o/--option) given last or followed by another option, if any.</summary>
+    private static string? MissingValue(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+            if (args[i] is "-c" or "--config" or "-o" or "--option" && (i + 1 == args.Length || args[i + 1].StartsWith('-')))
+                return args[i];
+        return null;
     }
 
     private static FtpConfig LoadConfig(Options opts)

@@ -32,11 +32,13 @@ public class MasterCommandLineTests
         Assert.That(r.Stdout, Does.StartWith("ftpfork 0.1.0"));
     }
 
-    [TestCase("--bogus", "Option 'bogus' is unknown.")]
-    [TestCase("--config", "Option 'config' has no value.")]
-    public void BadOptionExitsNonZeroWithUsage(string arg, string error)
+    [TestCase("Option 'bogus' is unknown.", "--bogus")]
+    [TestCase("ftpfork: option '--config' needs a value", "--config")]
+    [TestCase("ftpfork: option '--config' needs a value", "--config", "--check")]
+    [TestCase("ftpfork: option '-o' needs a value", "--check", "-o")]
+    public void BadOptionExitsNonZeroWithUsage(string error, params string[] args)
     {
-        var r = Master(arg);
+        var r = Master(args);
         Assert.That(r.ExitCode, Is.Not.EqualTo(0));
         Assert.That(r.Stderr, Does.Contain(error).And.Contain("-o, --option"));
         Assert.That(r.Stdout, Is.Empty);
