@@ -30,8 +30,10 @@ public sealed partial class Session
     public string? RenameFrom { get; set; }
     public bool Utf8 { get; set; } = true;
 
-    private volatile bool _waitingForCommand;
-    private volatile bool _terminateRequested;
+    // 0/1 flags set with Interlocked (a full fence): each side sets its own flag, then reads the
+    // other's, so a SIGTERM arriving as the next read starts is seen by one side or both, never neither.
+    private int _waitingForCommand;
+    private int _terminateRequested;
     private readonly Action<string> _log;
 
     public const string TimeoutLine = "421 Timeout.";
@@ -63,8 +65,8 @@ public sealed partial class Session
         }
         else if (sig is Sig.Term or Sig.Int)
         {
-            _terminateRequested = true;
-            if (_waitingForCommand) Control.CloseWith(ShutdownLine, 0);
+            Interlocked.Exchange(ref _terminateRequested, 1);
+            if (Volatile.Read(ref _waitingForCommand) == 1) Control.CloseWith(ShutdownLine, 0);
         }
     }
 
@@ -73,10 +75,10 @@ public sealed partial class Session
     {
         SetTitle(LoggedIn ? "IDLE" : "connected");
         Timeouts.StartIdle();
-        _waitingForCommand = true;
-        if (_terminateRequested) Control.CloseWith(ShutdownLine, 0);
+        Interlocked.Exchange(ref _waitingForCommand, 1);
+        if (Volatile.Read(ref _terminateRequested) == 1) Control.CloseWith(ShutdownLine, 0);
         var line = Control.ReadLine();
-        _waitingForCommand = false;
+        Interlocked.Exchange(ref _waitingForCommand, 0);
         Timeouts.Stop();
         return line;
     }
