@@ -35,7 +35,7 @@ public class MasterCommandLineTests
     [TestCase("Option 'bogus' is unknown.", "--bogus")]
     [TestCase("ftpfork: option '--config' needs a value", "--config")]
     [TestCase("ftpfork: option '--config' needs a value", "--config", "--check")]
-    [TestCase("ftpfork: option '-o' needs a value", "--check", "-o")]
+    [TestCase("Option 'o, option' has no value.", "--check", "-o")]
     public void BadOptionExitsNonZeroWithUsage(string error, params string[] args)
     {
         var r = Master(args);
