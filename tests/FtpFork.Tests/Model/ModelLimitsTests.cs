@@ -19,7 +19,8 @@ public class ModelLimitsTests
                 clients.Add(c);
                 Assert.That(c.ReadReply().Code, Is.EqualTo(220), $"client {i + 1}");
             }
-            var sessions = ModelTools.WaitSessions(s, limit);
+            Assert.That(clients[0].Login().Code, Is.EqualTo(230), "a logged-in client keeps its slot");
+            ModelTools.WaitSessions(s, limit);
             using (var over = s.Connect())
             {
                 Assert.That(over.ReadLine(), Is.EqualTo(refusal));
@@ -28,7 +29,7 @@ public class ModelLimitsTests
             Assert.That(ModelTools.SessionWorkers(s), Has.Count.EqualTo(limit), "a refused client costs no worker");
             Assert.That(s.Log, Does.Contain("refused 127.0.0.1: " + refusal));
 
-            // One leaves: once its worker is reaped, its slot is free again.
+            // The logged-in one leaves: once its worker is reaped, its slot is free again.
             int leaving = ModelProcessTests.WorkerOf(s, clients[0]);
             Assert.That(clients[0].Command("QUIT").Code, Is.EqualTo(221));
             Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(leaving), ModelTools.Wait), Is.True);
