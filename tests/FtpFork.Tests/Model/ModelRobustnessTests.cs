@@ -66,7 +66,7 @@ public class ModelRobustnessTests
             Is.True, "every reset client's worker exited" + ModelTools.Why(s));
         Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
         Assert.That(s.Process.HasExited, Is.False);
-        ModelTools.WaitPool(s, 2);
+        ModelTools.WaitPool(s, 2, atLeast: true);
         using var c = ModelTools.LoggedIn(s);
         Assert.That(c.Command("NOOP").Code, Is.EqualTo(200));
     }
@@ -85,7 +85,7 @@ public class ModelRobustnessTests
             foreach (var c in clients) Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
             Assert.That(ProcTools.WaitUntil(() => pids.All(p => !ProcTools.Exists(p)), TimeSpan.FromSeconds(20)), Is.True);
             Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
-            ModelTools.WaitPool(s, 2);
+            ModelTools.WaitPool(s, 2, atLeast: true);
         }
         finally
         {
@@ -100,7 +100,7 @@ public class ModelRobustnessTests
         using var a = ModelTools.LoggedIn(s);
         using var b = ModelTools.LoggedIn(s);
         var sessions = ModelTools.WaitSessions(s, 2);
-        ModelTools.WaitPool(s, 1);
+        ModelTools.WaitPool(s, 1, atLeast: true);
         var master = ModelTools.IpcFds(s.Pid).Values.ToHashSet();
         foreach (int w in sessions.Concat(ModelTools.PoolWorkers(s)))
         {

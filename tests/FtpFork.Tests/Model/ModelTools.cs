@@ -28,11 +28,12 @@ public static class ModelTools
         return found;
     }
 
-    public static void WaitPool(ServerProcess s, int n)
+    /// <summary>Waits for exactly n ready pool workers, or at least n (after load the master may grow the pool for a while).</summary>
+    public static void WaitPool(ServerProcess s, int n, bool atLeast = false)
     {
         int have = -1;
-        bool ok = ProcTools.WaitUntil(() => (have = PoolWorkers(s).Count) == n, Wait);
-        Assert.That(ok, Is.True, $"expected {n} pool workers, have {have}\n{s.Log}");
+        bool ok = ProcTools.WaitUntil(() => (have = PoolWorkers(s).Count) == n || (atLeast && have > n), Wait);
+        Assert.That(ok, Is.True, $"expected {(atLeast ? "at least " : "")}{n} pool workers, have {have}\n{s.Log}");
     }
 
     /// <summary>Pipe/socket objects (e.g. "socket:[123]") behind each fd of a process.</summary>
