@@ -20,6 +20,7 @@ public class ModelLimitsTests
                 Assert.That(c.ReadReply().Code, Is.EqualTo(220), $"client {i + 1}");
             }
             Assert.That(clients[0].Login().Code, Is.EqualTo(230), "a logged-in client keeps its slot");
+            int leaving = ModelTools.WorkerOf(s, clients[0], ": anonymous: IDLE");
             ModelTools.WaitSessions(s, limit);
             using (var over = s.Connect())
             {
@@ -27,10 +28,9 @@ public class ModelLimitsTests
                 Assert.That(over.WaitForClose(5000), Is.True);
             }
             Assert.That(ModelTools.SessionWorkers(s), Has.Count.EqualTo(limit), "a refused client costs no worker");
-            Assert.That(s.Log, Does.Contain("refused 127.0.0.1: " + refusal));
+            Assert.That(ProcTools.WaitUntil(() => s.Log.Contains("refused 127.0.0.1: " + refusal), ModelTools.Wait), Is.True, ModelTools.Why(s));
 
             // The logged-in one leaves: once its worker is reaped, its slot is free again.
-            int leaving = ModelProcessTests.WorkerOf(s, clients[0]);
             Assert.That(clients[0].Command("QUIT").Code, Is.EqualTo(221));
             Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(leaving), ModelTools.Wait), Is.True);
             var again = s.Connect();

@@ -102,7 +102,7 @@ public class ModelProcessTests
         ModelTools.WaitSessions(s, 3);
         Assert.That(victim.Command("NOOP").Code, Is.EqualTo(200));
         // The victim's worker: the one whose client socket is the victim's (its local port is the worker's peer).
-        int pid = WorkerOf(s, victim);
+        int pid = ModelTools.WorkerOf(s, victim);
         ProcTools.Signal(pid, 9);
         Assert.That(victim.WaitForClose(5000), Is.True, "the killed session's client sees EOF");
         Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(pid), ModelTools.Wait), Is.True, $"reaped? state {ProcTools.State(pid)}");
@@ -145,6 +145,7 @@ public class ModelProcessTests
         Assert.That(pre.ReadLine(3000), Is.EqualTo("421 Server is shutting down."));
         Assert.That(a.WaitForClose(3000), Is.True);
         Assert.That(s.Process.WaitForExit(10000), Is.True, "the master exits" + ModelTools.Why(s));
+        s.Process.WaitForExit(); // and its log is read to the end
         Assert.That(s.Process.ExitCode, Is.EqualTo(0));
         foreach (int w in workers)
             Assert.That(ProcTools.Exists(w), Is.False, $"worker {w} left behind: {ProcTools.Title(w)}");
@@ -162,15 +163,5 @@ public class ModelProcessTests
         Assert.That(s.Process.WaitForExit(10000), Is.True);
         Assert.That(s.Process.ExitCode, Is.EqualTo(0));
         Assert.That(ProcTools.Exists(workers[0]), Is.False);
-    }
-
-    /// <summary>The session worker holding this client's connection (matched by socket inode via /proc/net/tcp).</summary>
-    internal static int WorkerOf(ServerProcess s, FtpTestClient c)
-    {
-        int clientPort = ((System.Net.IPEndPoint)c.Socket.LocalEndPoint!).Port;
-        string inode = File.ReadLines("/proc/net/tcp").Skip(1)
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .First(f => f[2] == $"0100007F:{clientPort:X4}" && f[1] == $"0100007F:{s.Port:X4}")[9];
-        return ModelTools.SessionWorkers(s).Single(p => ModelTools.IpcFds(p).ContainsValue($"socket:[{inode}]"));
     }
 }

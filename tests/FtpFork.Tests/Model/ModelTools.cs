@@ -40,23 +40,52 @@ public static class ModelTools
     public static Dictionary<int, string> IpcFds(int pid)
     {
         var d = new Dictionary<int, string>();
-        foreach (var f in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        string[] entries;
+        try { entries = Directory.GetFileSystemEntries($"/proc/{pid}/fd"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return d; } // gone meanwhile
+        foreach (var f in entries)
         {
             string? target;
-            try { target = new FileInfo(f).LinkTarget; } catch (IOException) { continue; }
+            try { target = new FileInfo(f).LinkTarget; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
             if (target != null && (target.StartsWith("socket:") || target.StartsWith("pipe:")))
                 d[int.Parse(Path.GetFileName(f))] = target;
         }
         return d;
     }
 
-    /// <summary>A logged-in anonymous client (banner and login asserted).</summary>
+    /// <summary>
+    /// A logged-in anonymous client (banner and login asserted), returned once its session has settled:
+    /// one live worker holds its connection, titled IDLE (the pre-login worker, if another, is gone).
+    /// </summary>
     public static FtpTestClient LoggedIn(ServerProcess s)
     {
         var c = s.Connect();
         Assert.That(c.ReadReply().Code, Is.EqualTo(220));
         Assert.That(c.Login().Code, Is.EqualTo(230));
+        WorkerOf(s, c, ": anonymous: IDLE");
         return c;
+    }
+
+    /// <summary>
+    /// The one live child of the master holding this client's connection (socket inode from
+    /// /proc/net/tcp), once exactly one does and its title ends with <paramref name="titleEnd"/>.
+    /// </summary>
+    public static int WorkerOf(ServerProcess s, FtpTestClient c, string titleEnd = "")
+    {
+        int clientPort = ((System.Net.IPEndPoint)c.Socket.LocalEndPoint!).Port;
+        string? inode = File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .FirstOrDefault(f => f[2] == $"0100007F:{clientPort:X4}" && f[1] == $"0100007F:{s.Port:X4}")?[9];
+        Assert.That(inode, Is.Not.Null, $"no server-side socket for client port {clientPort}");
+        List<int> holders = new();
+        bool ok = ProcTools.WaitUntil(() =>
+        {
+            holders = ProcTools.Children(s.Pid).Where(p => ProcTools.State(p) != 'Z' && IpcFds(p).ContainsValue($"socket:[{inode}]")).ToList();
+            return holders.Count == 1 && ProcTools.Title(holders[0]).EndsWith(titleEnd);
+        }, Wait);
+        Assert.That(ok, Is.True, $"workers holding the client: {string.Join(", ", holders.Select(p => $"{p} '{ProcTools.Title(p)}'"))}{Why(s)}");
+        return holders[0];
     }
 
     /// <summary>The server's whole log so far, for assertion messages.</summary>
