@@ -95,6 +95,9 @@ public static class Program
     private static Session NewSession(FtpConfig config, int fd, string ip)
     {
         var socket = new Socket(new SafeSocketHandle((IntPtr)fd, ownsHandle: true));
+        // Replies are small writes in a row (150 then 226): without TCP_NODELAY, Nagle holds the
+        // second one until the client's delayed ACK, ~40 ms per transfer.
+        socket.NoDelay = true;
         Action<string> log = l => Console.Error.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} ftpfork-worker[{Environment.ProcessId}]: {l}");
         var control = new ControlConnection(socket, config.LogFtpProtocol ? log : null);
         return new Session(config, control, ip, Channel.WorkerFd, log);
