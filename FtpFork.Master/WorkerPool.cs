@@ -64,9 +64,8 @@ public sealed class WorkerPool
     /// </summary>
     public WorkerProc SpawnSession(SessionHandoff h, string configText, int controlFd)
     {
-        var (pid, mine) = Start("ftpfork: session");
-        var w = new WorkerProc { Pid = pid, Channel = mine, IsSession = true };
-        _byPid[pid] = w;
+        var w = TakeLive(_spare) ?? StartSpare();
+        int pid = w.Pid, mine = w.Channel;
         try
         {
             Channel.Send(mine, MessageType.Session, h.Format(), controlFd);
@@ -79,6 +78,29 @@ public sealed class WorkerPool
             throw;
         }
         return w;
+    }
+
+    /// <summary>
+    /// A spare: a worker started (as the master's user) that has been told nothing yet; it becomes a
+    /// logged-in session's worker when SESSION arrives, so a login does not wait for a process start.
+    /// </summary>
+    private WorkerProc StartSpare()
+    {
+        var (pid, mine) = Start("ftpfork: spare");
+        var w = new WorkerProc { Pid = pid, Channel = mine, IsSession = true };
+        _byPid[pid] = w;
+        return w;
+    }
+
+    /// <summary>The first worker of the queue that is still alive and reachable, or null.</summary>
+    private WorkerProc? TakeLive(Queue<WorkerProc> q)
+    {
+        while (q.Count > 0)
+        {
+            var w = q.Dequeue();
+            if (w.Channel >= 0 && _byPid.ContainsKey(w.Pid)) return w;
+        }
+        return null;
     }
 
     private (int Pid, int Channel) Start(string title)
@@ -117,29 +139,33 @@ public sealed class WorkerPool
     /// <summary>How many ready workers the pool aims for now.</summary>
     public int Target => _target;
 
-    /// <summary>True while the pool holds fewer ready workers than its target.</summary>
-    public bool NeedsWorker => _idle.Count < _target;
+    private readonly Queue<WorkerProc> _spare = new();
+
+    /// <summary>True while the pool holds fewer ready (pre-login) or spare (session) workers than its target.</summary>
+    public bool NeedsWorker => _idle.Count < _target || _spare.Count < _target;
 
     public void SetBaseSize(int size) => _target = size;
 
     /// <summary>Starts one ready worker (the master calls this when nothing else is pending).</summary>
-    public void SpawnOne() => _idle.Enqueue(Spawn());
+    public void SpawnOne()
+    {
+        if (_idle.Count <= _spare.Count) _idle.Enqueue(Spawn());
+        else _spare.Enqueue(StartSpare());
+    }
 
     /// <summary>Back to <paramref name="size"/>: extra ready workers lose their channel and exit.</summary>
     public void Shrink(int size)
     {
         _target = size;
         while (_idle.Count > size) CloseChannel(_idle.Dequeue());
+        while (_spare.Count > size) CloseChannel(_spare.Dequeue());
     }
 
     /// <summary>A ready worker, started now when the pool is empty (and the pool grows for next time).</summary>
     public WorkerProc Take()
     {
-        while (_idle.Count > 0)
-        {
-            var w = _idle.Dequeue();
-            if (w.Channel >= 0 && _byPid.ContainsKey(w.Pid)) return w;
-        }
+        var ready = TakeLive(_idle);
+        if (ready != null) return ready;
         if (_target > 0) _target = Math.Min(MaxTarget, _target * 2);
         return Spawn();
     }
@@ -171,6 +197,7 @@ public sealed class WorkerPool
     public void SignalAll()
     {
         while (_idle.Count > 0) CloseChannel(_idle.Dequeue());
+        while (_spare.Count > 0) CloseChannel(_spare.Dequeue());
         foreach (var w in _byPid.Values) SignalWatch.Send(w.Pid, Sig.Term);
     }
 }

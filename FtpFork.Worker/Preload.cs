@@ -14,7 +14,6 @@ public static class Preload
     {
         _ = TimeZoneInfo.Local; // /etc/localtime: log lines keep local time inside the chroot
         _ = DateTime.Now;
-        Console.Error.Flush();
         WarmSockets();
         if (!RuntimeFeature.IsDynamicCodeSupported) return;
         var seen = new HashSet<string>();

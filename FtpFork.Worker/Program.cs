@@ -14,7 +14,16 @@ public static class Program
     {
         ProcessTitle.Init("ftpfork");
         Preload.BeforeChroot();
-        var first = Channel.Receive(Channel.WorkerFd);
+        Message? first;
+        try
+        {
+            first = Channel.Receive(Channel.WorkerFd);
+        }
+        catch (PosixException e)
+        {
+            return Fail($"fd {Channel.WorkerFd} is not the master's channel: {e.Message}");
+        }
+        if (first == null) return 0; // a spare whose channel the master closed: leave quietly
         if (first is { Type: MessageType.Session }) return RunSession(first.Value);
         ProcessTitle.Set("worker (pool)");
         if (first is not { Type: MessageType.Config }) return Fail("expected CONFIG from the master");
@@ -98,7 +107,7 @@ public static class Program
         // Replies are small writes in a row (150 then 226): without TCP_NODELAY, Nagle holds the
         // second one until the client's delayed ACK, ~40 ms per transfer.
         socket.NoDelay = true;
-        Action<string> log = l => Console.Error.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} ftpfork-worker[{Environment.ProcessId}]: {l}");
+        Action<string> log = WorkerLog.Write;
         var control = new ControlConnection(socket, config.LogFtpProtocol ? log : null);
         return new Session(config, control, ip, Channel.WorkerFd, log);
     }
@@ -117,7 +126,7 @@ public static class Program
 
     private static int Fail(string why)
     {
-        Console.Error.WriteLine($"ftpfork-worker[{Environment.ProcessId}]: {why}");
+        WorkerLog.Write(why);
         return 2;
     }
 }

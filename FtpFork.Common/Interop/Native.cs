@@ -5,7 +5,7 @@ namespace FtpFork.Common.Interop;
 
 internal static unsafe partial class Native
 {
-    private const string Libc = "libc";
+    private const string Libc = "libc.so.6"; // the exact soname: "libc" makes the runtime probe several paths first
 
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int posix_spawn(out int pid, byte* path, IntPtr fileActions, IntPtr attr, byte** argv, byte** envp);

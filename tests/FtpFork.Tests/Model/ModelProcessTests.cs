@@ -73,7 +73,9 @@ public class ModelProcessTests
     {
         using var s = ServerProcess.Start("worker_pool_size=3");
         ModelTools.WaitPool(s, 3);
-        Assert.That(ProcTools.Children(s.Pid).Count, Is.EqualTo(3));
+        // Beside the 3 pre-login workers, 3 spares wait to become logged-in sessions' workers.
+        Assert.That(ProcTools.WaitUntil(() => ModelTools.Spares(s).Count == 3, ModelTools.Wait), Is.True);
+        Assert.That(ProcTools.Children(s.Pid).Count, Is.EqualTo(6));
         foreach (int p in ModelTools.PoolWorkers(s))
             Assert.That(ProcTools.WaitUntil(() => ProcTools.Title(p) == "ftpfork: worker (pool)", ModelTools.Wait), Is.True);
     }

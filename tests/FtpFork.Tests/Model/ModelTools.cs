@@ -16,6 +16,10 @@ public static class ModelTools
     public static List<int> PoolWorkers(ServerProcess s) =>
         ProcTools.Children(s.Pid).Where(p => ProcTools.State(p) != 'Z' && ProcTools.Title(p).StartsWith("ftpfork: worker")).ToList();
 
+    /// <summary>Children of the master started ahead of logins (titled "ftpfork: spare").</summary>
+    public static List<int> Spares(ServerProcess s) =>
+        ProcTools.Children(s.Pid).Where(p => ProcTools.State(p) != 'Z' && ProcTools.Title(p) == "ftpfork: spare").ToList();
+
     public static List<int> Zombies(int parent) =>
         ProcTools.Children(parent).Where(p => ProcTools.State(p) == 'Z').ToList();
 

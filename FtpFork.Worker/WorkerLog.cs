@@ -1,0 +1,21 @@
+// The worker's log: one line per event written straight to fd 2 (no System.Console: its set-up costs a thread and a terminal probe).
+using System.Text;
+using FtpFork.Common.Interop;
+
+namespace FtpFork.Worker;
+
+public static class WorkerLog
+{
+    public static void Write(string line)
+    {
+        byte[] b = Encoding.UTF8.GetBytes($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} ftpfork-worker[{Environment.ProcessId}]: {line}\n");
+        try
+        {
+            RawIo.Write(2, b); // one write(2) per line: lines of concurrent workers do not interleave
+        }
+        catch (PosixException)
+        {
+            // stderr closed or full: logging must never end a session
+        }
+    }
+}
