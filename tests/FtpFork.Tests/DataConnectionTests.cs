@@ -82,7 +82,9 @@ public class DataConnectionTests
         Assert.That(c.ReadReply().Code, Is.EqualTo(150));
         Assert.That(DataClient.Sha(DataClient.ReadAll(d)), Is.EqualTo(sha));
         Assert.That(c.ReadReply().Code, Is.EqualTo(226));
-        Assert.That(server.Log, Does.Contain("refused a data connection from 127.0.0.2"));
+        // The log reaches the test through the master's stderr pipe, read asynchronously: wait for it.
+        Assert.That(ProcTools.WaitUntil(() => server.Log.Contains("refused a data connection from 127.0.0.2"), TimeSpan.FromSeconds(10)),
+            Is.True, server.Log);
     }
 
     [Test]
