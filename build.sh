@@ -39,8 +39,10 @@ case "$cmd" in
   run)
     build
     root=$(demo_root)
-    echo "build.sh: starting the master on 127.0.0.1:2121, anonymous read-only root $root"
-    echo "build.sh: connect with:  curl ftp://127.0.0.1:2121/   or   lftp -p 2121 127.0.0.1   (Ctrl-C stops it)"
+    port=2121
+    for a in "$@"; do case "$a" in listen_port=*) port=${a#listen_port=} ;; esac; done
+    echo "build.sh: starting the master on 127.0.0.1:$port, anonymous read-only root $root"
+    echo "build.sh: connect with:  curl ftp://127.0.0.1:$port/   or   lftp -p $port 127.0.0.1   (Ctrl-C stops it)"
     exec "$OUT/ftpfork" --config "$ROOT/ftpd.conf" -o "anon_root=$root" "$@" ;;
   test)
     build
