@@ -71,6 +71,8 @@ public static class ConfigParser
                         if (v.Length == 0 || v.Any(ch => !char.IsAsciiDigit(ch))) throw new FormatException();
                         long n = octal ? Convert.ToInt64(v, 8) : long.Parse(v, CultureInfo.InvariantCulture);
                         if (n > int.MaxValue) throw new OverflowException();
+                        if (ConfigTable.Ranges.TryGetValue(key.Name, out var r) && (n < r.Min || n > r.Max))
+                            throw new ConfigException($"{where}: {key.Name}: {n} is out of range ({r.Min}-{r.Max})");
                         return (int)n;
                     }
                     catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)

@@ -106,6 +106,19 @@ public static class ConfigTable
 
     public const string Version = "0.1.0";
 
+    /// <summary>Numbers with a narrower range than "non-negative": checked where they are read, so the error has file:line.</summary>
+    public static readonly IReadOnlyDictionary<string, (long Min, long Max)> Ranges = new Dictionary<string, (long, long)>
+    {
+        ["listen_port"] = (1, 65535),
+        ["pasv_min_port"] = (0, 65535),
+        ["pasv_max_port"] = (0, 65535),
+        ["ftp_data_port"] = (1, 65535),
+        ["worker_pool_size"] = (0, 1000),
+        ["anon_umask"] = (0, 511),
+        ["local_umask"] = (0, 511),
+        ["file_open_mode"] = (0, 4095),
+    };
+
     /// <summary>vsftpd 3.0 keys we accept but do not implement: a warning naming each, never an error.</summary>
     public static readonly IReadOnlySet<string> VsftpdOnly = new HashSet<string>
     {

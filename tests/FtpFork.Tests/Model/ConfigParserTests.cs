@@ -141,16 +141,20 @@ public class ConfigParserTests
         Assert.That(e.Message, Does.StartWith($"{path}: cannot read: "));
     }
 
-    [TestCase("listen_port=0", "listen_port: 0 is not a port (1-65535)")]
-    [TestCase("listen_port=70000", "listen_port: 70000 is not a port (1-65535)")]
-    [TestCase("pasv_min_port=70000", "pasv_min_port: 70000 is not a port")]
-    [TestCase("pasv_max_port=70000", "pasv_max_port: 70000 is not a port")]
+    [TestCase("listen_port=0", "t.conf:1: listen_port: 0 is out of range (1-65535)")]
+    [TestCase("# c\nlisten_port=70000", "t.conf:2: listen_port: 70000 is out of range (1-65535)")]
+    [TestCase("pasv_min_port=70000", "t.conf:1: pasv_min_port: 70000 is out of range (0-65535)")]
+    [TestCase("pasv_max_port=70000", "t.conf:1: pasv_max_port: 70000 is out of range (0-65535)")]
+    [TestCase("worker_pool_size=1001", "t.conf:1: worker_pool_size: 1001 is out of range (0-1000)")]
+    [TestCase("local_umask=01000", "t.conf:1: local_umask: 512 is out of range (0-511)")]
+    public void RangeErrorsHaveFileAndLine(string text, string message) =>
+        Assert.That(Assert.Throws<ConfigException>(() => Parse(text))!.Message, Is.EqualTo(message));
+
     [TestCase("pasv_min_port=3000\npasv_max_port=2000", "pasv_min_port: 3000 is above pasv_max_port 2000")]
     [TestCase("listen=NO", "listen: both listen and listen_ipv6 are NO: nothing to listen on")]
     [TestCase("listen_address=localhost", "listen_address: 'localhost' is not an IPv4 address")]
     [TestCase("listen_address6=::g", "listen_address6: '::g' is not an IPv6 address")]
     [TestCase("pasv_address=not-an-ip", "pasv_address: 'not-an-ip' is not an IP address")]
-    [TestCase("worker_pool_size=1001", "worker_pool_size: at most 1000")]
     public void ValidatorErrorsNameTheKey(string text, string message)
     {
         var c = Parse(text);

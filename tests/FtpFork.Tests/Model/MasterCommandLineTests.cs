@@ -100,7 +100,10 @@ public class MasterCommandLineTests
     {
         var r = Master("-o", "listen_port=70000", "--check");
         Assert.That(r.ExitCode, Is.EqualTo(1));
-        Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: listen_port: 70000 is not a port (1-65535)"));
+        Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: -o #1: listen_port: 70000 is out of range (1-65535)"));
+        r = Master("-o", "pasv_min_port=3000", "-o", "pasv_max_port=2000", "--check");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: pasv_min_port: 3000 is above pasv_max_port 2000"));
     }
 
     [Test]
