@@ -59,11 +59,26 @@ public sealed class LineReader
         return true;
     }
 
-    /// <summary>The first buffered line, decoded, without consuming it; null when no whole line is buffered.</summary>
-    public CommandLine? PeekLine()
+    /// <summary>
+    /// Removes the first whole buffered line that <paramref name="match"/> accepts, wherever it
+    /// stands (ABOR behind another command during a transfer); the other lines stay, in order.
+    /// </summary>
+    public bool TakeLine(Func<CommandLine, bool> match)
     {
-        int nl = Array.IndexOf(_buf, (byte)'\n', _start, _end - _start);
-        return nl < 0 ? null : Decode(_buf.AsSpan(_start, nl - _start));
+        int ls = _start;
+        while (ls < _end)
+        {
+            int nl = Array.IndexOf(_buf, (byte)'\n', ls, _end - ls);
+            if (nl < 0) return false;
+            if (nl - ls <= MaxLine && match(Decode(_buf.AsSpan(ls, nl - ls))))
+            {
+                Buffer.BlockCopy(_buf, nl + 1, _buf, ls, _end - (nl + 1));
+                _end -= nl + 1 - ls;
+                return true;
+            }
+            ls = nl + 1;
+        }
+        return false;
     }
 
     public CommandLine ReadLine()

@@ -204,7 +204,7 @@ public sealed class DataPump
     private bool CheckControlNow()
     {
         if (!_watchControl) return false;
-        if (_s.Control.Reader.HasBufferedLine) return FirstLineIsAbor();
+        if (TakeAbor()) return true;
         var (c, _) = Posix.Poll(_ctrl, false, -1, 0);
         return c != 0 && ControlSaysAbort();
     }
@@ -217,25 +217,15 @@ public sealed class DataPump
             _watchControl = false; // EOF or a full buffer: the loop after the transfer deals with it
             return false;
         }
-        return FirstLineIsAbor();
+        return TakeAbor();
     }
 
     /// <summary>
-    /// ABOR is taken now; any other command stays buffered for after the transfer (and we stop
-    /// watching: lines are answered in order).
+    /// An ABOR anywhere among the buffered lines is taken now; every other command stays buffered
+    /// and is answered, in order, after the transfer.
     /// </summary>
-    private bool FirstLineIsAbor()
-    {
-        var line = _s.Control.Reader.PeekLine();
-        if (line == null) return false;
-        if (line.Value.Status == LineStatus.Ok && line.Value.Text.Trim().Equals("ABOR", StringComparison.OrdinalIgnoreCase))
-        {
-            _s.Control.ReadLine();
-            return true;
-        }
-        _watchControl = false;
-        return false;
-    }
+    private bool TakeAbor() => _s.Control.Reader.TakeLine(l =>
+        l.Status == LineStatus.Ok && l.Text.Trim().Equals("ABOR", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsNetwork(Errno e) => e is Errno.EPIPE or Errno.ECONNRESET or Errno.ENOTCONN or Errno.ETIMEDOUT;
 }

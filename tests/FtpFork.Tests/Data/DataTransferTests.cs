@@ -172,6 +172,22 @@ public class DataTransferTests
     }
 
     [Test]
+    public void AborBehindAnotherCommandStillStopsTheTransfer()
+    {
+        using var server = ServerProcess.Start(Writable);
+        DataClient.RandomFile(Path.Combine(server.Root, "big.bin"), 32 << 20);
+        using var c = DataClient.LoggedIn(server);
+        using var d = DataClient.Pasv(c, receiveBuffer: 8192);
+        Assert.That(c.Command("RETR big.bin").Code, Is.EqualTo(150));
+        Assert.That(d.Receive(new byte[1000]), Is.GreaterThan(0));
+        c.SendRaw(System.Text.Encoding.ASCII.GetBytes("NOOP\r\nABOR\r\n")); // one burst, ABOR second
+        Assert.That(c.ReadReply().ToString(), Is.EqualTo("426 Failure writing network stream."));
+        Assert.That(c.ReadReply().ToString(), Is.EqualTo("226 ABOR successful."));
+        Assert.That(c.ReadReply().Code, Is.EqualTo(200), "the NOOP is answered after the transfer");
+        Assert.That(c.Command("NOOP").Code, Is.EqualTo(200));
+    }
+
+    [Test]
     public void CommandsSentMidTransferAreAnsweredAfterIt()
     {
         using var server = ServerProcess.Start(Writable);

@@ -31,6 +31,19 @@ public class LineReaderTests
         Assert.That(r.ReadLine(), Is.EqualTo(new CommandLine(status, text)));
 
     [Test]
+    public void TakeLinePullsAMatchingLineFromBehindOthers()
+    {
+        var r = Feed("NOOP\r\nABOR\r\nSTAT\r\npartial");
+        Assert.That(r.FillOnce(), Is.True);
+        Assert.That(r.TakeLine(l => l.Text == "ABOR"), Is.True);
+        Assert.That(r.TakeLine(l => l.Text == "ABOR"), Is.False, "taken once");
+        Assert.That(r.TakeLine(l => l.Text == "partial"), Is.False, "only whole lines");
+        Expect(r, LineStatus.Ok, "NOOP");
+        Expect(r, LineStatus.Ok, "STAT");
+        Expect(r, LineStatus.Eof);
+    }
+
+    [Test]
     public void CrlfSplitAcrossReads()
     {
         var r = Feed("US", "ER anonym", "ous\r", "\nPASS x", "@y\r\n");
