@@ -9,6 +9,10 @@ namespace FtpFork.Worker;
 public static class Program
 {
     private static Session? _session;
+    // A SIGTERM after the client arrived but before its session exists is kept for the session (it
+    // then says 421 instead of vanishing); before any client it ends the process at once.
+    private static readonly object Gate = new();
+    private static bool _hasClient, _termPending;
 
     public static int Main(string[] args)
     {
@@ -56,12 +60,13 @@ public static class Program
         }
 
         var client = Channel.Receive(Channel.WorkerFd);
+        lock (Gate) _hasClient = client != null;
         if (client == null) return 0; // the master closed our channel: leave the pool quietly
         if (client is not { Type: MessageType.Client } || client.Value.Fd < 0) return Fail("expected CLIENT with an fd");
         string[] peer = client.Value.Body.Split('\n');
         var session = NewSession(config, client.Value.Fd, peer[0]);
         session.UserLists = lists;
-        Volatile.Write(ref _session, session);
+        Publish(session);
         session.Run();
         session.Control.Finish();
         return 0;
@@ -73,6 +78,7 @@ public static class Program
     /// </summary>
     private static int RunSession(Message first)
     {
+        lock (Gate) _hasClient = true;
         ProcessTitle.Set("session");
         var h = SessionHandoff.Parse(first.Body);
         if (first.Fd < 0) return Fail("SESSION without the control fd");
@@ -94,7 +100,7 @@ public static class Program
         }
         Posix.Umask(h.Umask);
         new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
-        Volatile.Write(ref _session, session);
+        Publish(session);
         if (!Accounts.Resume(session, h)) return 1;
         PostLogin.Run(session);
         session.Control.Finish();
@@ -118,10 +124,30 @@ public static class Program
         while (true)
         {
             var sig = watch.Wait();
-            var s = Volatile.Read(ref _session);
-            if (s != null) s.OnSignal(sig);
-            else if (sig is Sig.Term or Sig.Int) Environment.Exit(0);
+            Session? s;
+            lock (Gate)
+            {
+                s = _session;
+                if (s == null && sig is Sig.Term or Sig.Int)
+                {
+                    if (!_hasClient) Environment.Exit(0);
+                    _termPending = true;
+                }
+            }
+            s?.OnSignal(sig);
         }
+    }
+
+    /// <summary>Makes the session the signals' target, handing it a SIGTERM that came before it existed.</summary>
+    private static void Publish(Session session)
+    {
+        bool pending;
+        lock (Gate)
+        {
+            _session = session;
+            pending = _termPending;
+        }
+        if (pending) session.OnSignal(Sig.Term);
     }
 
     private static int Fail(string why)
