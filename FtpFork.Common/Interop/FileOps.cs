@@ -43,7 +43,14 @@ public static class FileOps
     }
 
     /// <summary>lstat(2) that tells why it failed: the errno (0 on success).</summary>
-    public static Errno TryLStat(string path, out FileStat stat)
+    /// <summary>lstat(2) without throwing: Ok, Missing (ENOENT), or Failed (any other error).</summary>
+    public static LStatResult TryLStat(string path, out FileStat stat)
+    {
+        var e = LStatErrno(path, out stat);
+        return e == 0 ? LStatResult.Ok : e == Errno.ENOENT ? LStatResult.Missing : LStatResult.Failed;
+    }
+
+    private static Errno LStatErrno(string path, out FileStat stat)
     {
         while (true)
         {
@@ -110,3 +117,5 @@ public static class FileOps
     /// <summary>The group name of a gid (null when none).</summary>
     public static string? GroupName(uint gid) => Syscall.getgrgid(gid)?.gr_name;
 }
+
+public enum LStatResult { Ok, Missing, Failed }

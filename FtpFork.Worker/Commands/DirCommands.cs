@@ -47,21 +47,8 @@ public static class DirCommands
     public static void Rmd(Session s, string arg)
     {
         var p = s.Files.Resolve(arg, LastLink.NoFollow);
-        if (p is not { IsDirectory: true } || p.Virtual == "/")
-        {
-            s.Control.Reply(ReplyCodes.FileNotFound, "Remove directory operation failed.");
-            return;
-        }
-        try
-        {
-            FileOps.Rmdir(p.Real);
-        }
-        catch (PosixException)
-        {
-            s.Control.Reply(ReplyCodes.FileNotFound, "Remove directory operation failed.");
-            return;
-        }
-        s.Control.Reply(ReplyCodes.FileActionOk, "Remove directory operation successful.");
+        FileAction.Run(s, p is { IsDirectory: true } && p.Virtual != "/", () => FileOps.Rmdir(p!.Real),
+            "Remove directory operation successful.", "Remove directory operation failed.");
     }
 
     /// <summary>A path in a 257 reply: in double quotes, inner quotes doubled (RFC 959).</summary>

@@ -9,21 +9,8 @@ public static class FileCommands
     public static void Dele(Session s, string arg)
     {
         var p = s.Files.Resolve(arg, LastLink.NoFollow);
-        if (p is not { Exists: true } || p.IsDirectory)
-        {
-            s.Control.Reply(ReplyCodes.FileNotFound, "Delete operation failed.");
-            return;
-        }
-        try
-        {
-            FileOps.Unlink(p.Real);
-        }
-        catch (PosixException)
-        {
-            s.Control.Reply(ReplyCodes.FileNotFound, "Delete operation failed.");
-            return;
-        }
-        s.Control.Reply(ReplyCodes.FileActionOk, "Delete operation successful.");
+        FileAction.Run(s, p is { Exists: true, IsDirectory: false }, () => FileOps.Unlink(p!.Real),
+            "Delete operation successful.", "Delete operation failed.");
     }
 
     public static void Rnfr(Session s, string arg)
@@ -92,7 +79,7 @@ public static class FileCommands
         {
             try
             {
-                if (p == null) throw new PosixException("utimes", Mono.Unix.Native.Errno.ENOENT);
+                if (p == null) throw PosixException.NotFound("utimes");
                 FileOps.SetTimes(p.Real, setTo.Value, setTo.Value);
             }
             catch (PosixException)

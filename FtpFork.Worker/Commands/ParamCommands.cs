@@ -117,7 +117,7 @@ public static class ParamCommands
         var p = s.Files.ResolveExisting(rest[(sp + 1)..]);
         try
         {
-            if (p == null) throw new PosixException("chmod", Mono.Unix.Native.Errno.ENOENT);
+            if (p == null) throw PosixException.NotFound("chmod");
             FileOps.Chmod(p.Real, mode);
         }
         catch (PosixException)

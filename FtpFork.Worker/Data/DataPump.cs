@@ -1,6 +1,5 @@
 // Moves one transfer's bytes on a non-blocking data socket: sendfile, ASCII, uploads; watches for ABOR; throttles.
 using FtpFork.Common.Interop;
-using Mono.Unix.Native;
 
 namespace FtpFork.Worker;
 
@@ -45,7 +44,7 @@ public sealed class DataPump
             }
             catch (PosixException e)
             {
-                return IsNetwork(e.Errno) ? PumpResult.NetworkError : PumpResult.LocalError;
+                return e.IsNetworkGone ? PumpResult.NetworkError : PumpResult.LocalError;
             }
             if (n == 0) return PumpResult.Ok;
             if (n < 0)
@@ -159,7 +158,7 @@ public sealed class DataPump
             }
             catch (PosixException e)
             {
-                return e.Errno is Errno.ENOSPC or Errno.EDQUOT or Errno.EFBIG ? PumpResult.DiskFull : PumpResult.LocalError;
+                return e.IsDiskFull ? PumpResult.DiskFull : PumpResult.LocalError;
             }
         }
         return PumpResult.Ok;
@@ -227,5 +226,4 @@ public sealed class DataPump
     private bool TakeAbor() => _s.Control.Reader.TakeLine(l =>
         l.Status == LineStatus.Ok && l.Text.Trim().Equals("ABOR", StringComparison.OrdinalIgnoreCase));
 
-    private static bool IsNetwork(Errno e) => e is Errno.EPIPE or Errno.ECONNRESET or Errno.ENOTCONN or Errno.ETIMEDOUT;
 }

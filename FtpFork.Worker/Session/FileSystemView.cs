@@ -120,10 +120,10 @@ public sealed class FileSystemView
             }
             string candidate = Join(real, name);
             bool isLast = pending.Count == 0;
-            var err = FileOps.TryLStat(candidate, out st);
-            if (err != 0)
+            var found = FileOps.TryLStat(candidate, out st);
+            if (found != LStatResult.Ok)
             {
-                if (!isLast || err != Mono.Unix.Native.Errno.ENOENT) return null;
+                if (!isLast || found != LStatResult.Missing) return null;
                 real.Add(name);
                 stat = null; // the last component does not exist yet
                 return candidate;
