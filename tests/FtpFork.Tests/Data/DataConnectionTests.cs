@@ -128,6 +128,28 @@ public class DataConnectionTests
     }
 
     [Test]
+    public void SigtermDuringATransferLetsItFinishThenSays421()
+    {
+        using var server = ServerProcess.Start("anon_max_rate=200000");
+        string sha = DataClient.RandomFile(Path.Combine(server.Root, "slow"), 400_000); // ~2 s at the rate
+        using var c = DataClient.LoggedIn(server);
+        using var d = DataClient.Pasv(c);
+        Assert.That(c.Command("RETR slow").Code, Is.EqualTo(150));
+        var first = new byte[1000];
+        int n = d.Receive(first);
+        Assert.That(n, Is.GreaterThan(0), "the transfer is under way");
+        ProcTools.Signal(server.Pid, 15);
+        var rest = DataClient.ReadAll(d);
+        Assert.That(rest.Length, Is.GreaterThan(100_000), "the transfer went on after SIGTERM");
+        Assert.That(DataClient.Sha(first[..n].Concat(rest).ToArray()), Is.EqualTo(sha), "every byte arrived");
+        Assert.That(c.ReadReply().ToString(), Is.EqualTo("226 Transfer complete."));
+        Assert.That(c.ReadReply().ToString(), Is.EqualTo("421 Server is shutting down."));
+        Assert.That(c.WaitForClose(5000), Is.True);
+        Assert.That(server.Process.WaitForExit(10000), Is.True, "the master exits once the session is gone");
+        Assert.That(server.Process.ExitCode, Is.EqualTo(0));
+    }
+
+    [Test]
     public void Ipv6EpsvAndEprtWork()
     {
         using var server = ServerProcess.Start("listen_ipv6=YES", "listen_address6=::1");
