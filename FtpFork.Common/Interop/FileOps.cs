@@ -66,6 +66,15 @@ public static class FileOps
         }
     }
 
+    /// <summary>realpath(3): the absolute path with every symlink, "." and ".." resolved; null when it fails.</summary>
+    public static string? RealPath(string path)
+    {
+        IntPtr p = Native.realpath(path, IntPtr.Zero);
+        if (p == IntPtr.Zero) return null;
+        try { return System.Runtime.InteropServices.Marshal.PtrToStringUTF8(p); }
+        finally { Native.free(p); }
+    }
+
     /// <summary>readlink(2) of a symlink: its target as stored (UTF-8), or null.</summary>
     public static string? ReadLink(string path)
     {

@@ -56,6 +56,12 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int initgroups(string user, uint group);
 
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr realpath(string path, IntPtr resolved);
+
+    [LibraryImport(Libc)]
+    internal static partial void free(IntPtr p);
+
     [LibraryImport("libcrypt.so.1", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr crypt(string key, string salt);
 

@@ -28,7 +28,7 @@ public sealed class FileSystemView
     public FileSystemView(string root)
     {
         Root = Path.GetFullPath(root);
-        RealRoot = CanonicalRoot(Root);
+        RealRoot = FileOps.RealPath(Root) ?? Root; // the administrator's root, its own links resolved (trusted)
     }
 
     /// <summary>
@@ -170,34 +170,6 @@ public sealed class FileSystemView
         foreach (var p in parts) sb.Append('/').Append(p);
         if (extra != null) sb.Append('/').Append(extra);
         return sb.Length == 0 ? "/" : sb.ToString();
-    }
-
-    /// <summary>The administrator's root with its own symlinks resolved (trusted: it comes from the configuration).</summary>
-    private static string CanonicalRoot(string root)
-    {
-        string current = "/";
-        var pending = new LinkedList<string>(root.Split('/', StringSplitOptions.RemoveEmptyEntries));
-        int hops = 0;
-        while (pending.Count > 0)
-        {
-            string name = pending.First!.Value;
-            pending.RemoveFirst();
-            if (name == ".") continue;
-            if (name == "..")
-            {
-                current = Path.GetDirectoryName(current) ?? "/";
-                continue;
-            }
-            string next = current == "/" ? "/" + name : current + "/" + name;
-            if (FileOps.LStat(next) is { IsSymlink: true } && ++hops <= MaxLinkHops && FileOps.ReadLink(next) is { } target)
-            {
-                if (target.StartsWith('/')) current = "/";
-                foreach (var t in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse()) pending.AddFirst(t);
-                continue;
-            }
-            current = next;
-        }
-        return current;
     }
 }
 

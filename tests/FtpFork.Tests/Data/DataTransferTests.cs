@@ -146,16 +146,25 @@ public class DataTransferTests
         Assert.That(c.Command("NOOP").Code, Is.EqualTo(200));
     }
 
+    /// <summary>A RETR of a 32 MiB big.bin that has started moving, its reader holding back (small buffer).</summary>
+    private static (FtpTestClient C, Socket D) BigRetrUnderWay(ServerProcess server)
+    {
+        DataClient.RandomFile(Path.Combine(server.Root, "big.bin"), 32 << 20);
+        var c = DataClient.LoggedIn(server);
+        var d = DataClient.Pasv(c, receiveBuffer: 8192);
+        Assert.That(c.Command("RETR big.bin").Code, Is.EqualTo(150));
+        Assert.That(d.Receive(new byte[1000]), Is.GreaterThan(0));
+        return (c, d);
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public void AborMidRetrStopsItAndTheSessionGoesOn(bool telnetSynch)
     {
         using var server = ServerProcess.Start(Writable);
-        DataClient.RandomFile(Path.Combine(server.Root, "big.bin"), 32 << 20);
-        using var c = DataClient.LoggedIn(server);
-        using var d = DataClient.Pasv(c, receiveBuffer: 8192);
-        Assert.That(c.Command("RETR big.bin").Code, Is.EqualTo(150));
-        Assert.That(d.Receive(new byte[1000]), Is.GreaterThan(0));
+        var (c, d) = BigRetrUnderWay(server);
+        using var _c = c;
+        using var _d = d;
         if (telnetSynch)
         {
             c.SendRaw(new byte[] { 0xFF, 0xF4, 0xFF }); // IAC IP, IAC ...
@@ -175,11 +184,9 @@ public class DataTransferTests
     public void AborBehindAnotherCommandStillStopsTheTransfer()
     {
         using var server = ServerProcess.Start(Writable);
-        DataClient.RandomFile(Path.Combine(server.Root, "big.bin"), 32 << 20);
-        using var c = DataClient.LoggedIn(server);
-        using var d = DataClient.Pasv(c, receiveBuffer: 8192);
-        Assert.That(c.Command("RETR big.bin").Code, Is.EqualTo(150));
-        Assert.That(d.Receive(new byte[1000]), Is.GreaterThan(0));
+        var (c, d) = BigRetrUnderWay(server);
+        using var _c = c;
+        using var _d = d;
         c.SendRaw(System.Text.Encoding.ASCII.GetBytes("NOOP\r\nABOR\r\n")); // one burst, ABOR second
         Assert.That(c.ReadReply().ToString(), Is.EqualTo("426 Failure writing network stream."));
         Assert.That(c.ReadReply().ToString(), Is.EqualTo("226 ABOR successful."));
