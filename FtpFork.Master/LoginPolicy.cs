@@ -5,8 +5,8 @@ using FtpFork.Common.Ipc;
 
 namespace FtpFork.Master;
 
-/// <summary>A decided login: Session set (with its per-user config text), or refused, or an OOPS to show.</summary>
-public sealed record AuthOutcome(int WorkerPid, SessionHandoff? Session, string ConfigText, string? Oops, string Log);
+/// <summary>A decided login: Session set (with its per-user config text), or refused, or an OOPS to show. InPlace: the pre-login worker already is the session's identity and keeps the session.</summary>
+public sealed record AuthOutcome(int WorkerPid, SessionHandoff? Session, string ConfigText, string? Oops, string Log, bool InPlace = false);
 
 public sealed class LoginPolicy
 {
@@ -22,6 +22,32 @@ public sealed class LoginPolicy
         _root = PrivilegeDrop.RunningAsRoot;
         _self = UserDb.Find(Posix.GetUid()) ?? new Account("?", Posix.GetUid(), 0, "/", "");
         AnonAccount = !_root ? _self : UserDb.Find(c.FtpUsername) ?? UserDb.Find("nobody");
+    }
+
+    /// <summary>What pre-login workers run as (as root); set once by the master before the first worker starts.</summary>
+    public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
+
+    /// <summary>
+    /// anon_single_process: as root with anonymous logins on, pre-login workers run as the anonymous
+    /// account chrooted in its root, so an anonymous login continues in the same process. That gives
+    /// a client before login nothing it could not have by logging in anonymously, so it is only done
+    /// when that root is not writable by the account (else allow_writeable_chroot would be bypassed).
+    /// Returns null (and why) when pre-login workers must run as nopriv_user instead.
+    /// </summary>
+    public PreloginIdentity? AnonymousPrelogin(out string why)
+    {
+        why = "";
+        if (!_root || !_c.AnonymousEnable || !_c.AnonSingleProcess) return null;
+        var a = AnonAccount;
+        if (a == null || a.Uid == 0 || a.Gid == 0) { why = "no anonymous account"; return null; }
+        string dir = Path.GetFullPath(_c.AnonRoot != "" ? _c.AnonRoot : a.Home);
+        if (!Directory.Exists(dir)) { why = $"anonymous root {dir} does not exist"; return null; }
+        if (!_c.AllowWriteableChroot && FileOps.WritableBy(dir, a.Uid, a.Gid))
+        {
+            why = $"anonymous root {dir} is writable by {a.Name}";
+            return null;
+        }
+        return new PreloginIdentity(true, a.Uid, a.Gid, dir, true);
     }
 
     public static bool IsAnonymousName(string name) =>
@@ -116,8 +142,12 @@ public sealed class LoginPolicy
             Cwd: chroot ? cwd : Path.GetFullPath(dir),
             Umask: anonPerms ? c.AnonUmask : c.LocalUmask,
             ClientIp: ip, ClientPort: port, Type: r.Type, Utf8: r.Utf8, Pending: r.Pending);
-        return new AuthOutcome(pid, h, ConfigTable.ToText(c), null,
-            $"login as {h.User} from {ip} ({kind}, {how}) as uid {(_root ? account.Uid : _self.Uid)}, root {(h.Chroot != "" ? h.Chroot : h.ViewRoot)}");
+        // The pre-login worker is already this session's identity, root and config: it keeps the session.
+        bool inPlace = anon && Prelogin.Anonymous && ReferenceEquals(c, _c) && h.Uid == Prelogin.Uid &&
+            h.Gid == Prelogin.Gid && h.Chroot == Prelogin.Root && h.Cwd == "/";
+        return new AuthOutcome(pid, h, inPlace ? "" : ConfigTable.ToChangedText(c), null,
+            $"login as {h.User} from {ip} ({kind}, {how}) as uid {(_root ? account.Uid : _self.Uid)}, root {(h.Chroot != "" ? h.Chroot : h.ViewRoot)}" +
+            (inPlace ? ", in the pre-login process" : ""), inPlace);
     }
 
     /// <summary>PAM first; /etc/shadow + crypt (with check_shell) only where PAM is unavailable.</summary>

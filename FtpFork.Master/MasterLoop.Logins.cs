@@ -31,13 +31,20 @@ public sealed partial class MasterLoop
             }
             if (_config.AnonymousEnable && policy.AnonAccount?.Name != _config.FtpUsername)
                 _log($"ftp_username {_config.FtpUsername} does not exist: anonymous sessions run as {policy.AnonAccount?.Name ?? "(none)"}");
-            _log($"running as root: pre-login workers run as {nopriv.Name} (uid {nopriv.Uid}) chrooted in {_config.SecureChrootDir}; sessions run as their users");
+            var anonPre = policy.AnonymousPrelogin(out string whyNot);
+            policy.Prelogin = anonPre ?? new PreloginIdentity(true, nopriv.Uid, nopriv.Gid, Path.GetFullPath(_config.SecureChrootDir), false);
+            if (anonPre != null)
+                _log($"running as root: pre-login workers run as {policy.AnonAccount!.Name} (uid {anonPre.Uid}) chrooted in {anonPre.Root}, where anonymous sessions stay (anon_single_process); other sessions run as their users");
+            else
+                _log($"running as root: pre-login workers run as {nopriv.Name} (uid {nopriv.Uid}) chrooted in {_config.SecureChrootDir}; sessions run as their users" +
+                    (whyNot != "" ? $" (anon_single_process not used: {whyNot})" : ""));
         }
         else
         {
             string me = UserDb.CurrentUserName();
             _log($"not running as root (as {me}): no identity changes; only {me}, anonymous (as {me}) and virtual users can log in");
         }
+        _pool.Prelogin = policy.Prelogin;
         return new Authenticator(policy, _log, Math.Max(2, Environment.ProcessorCount));
     }
 
@@ -46,7 +53,7 @@ public sealed partial class MasterLoop
     {
         string? why = null;
         AuthRequest? request = null;
-        if (w.IsSession || w.ClientIp == null) why = "AUTH from a worker without a pre-login client";
+        if (w.IsSession || w.LoggedIn || w.ClientIp == null) why = "AUTH from a worker without a pre-login client";
         else if (w.AuthFd >= 0) why = "second AUTH while one is being checked";
         else if (m.Fd < 0 || !UserDb.IsSocket(m.Fd)) why = "AUTH without a control socket";
         else request = AuthRequest.Parse(m.Body, out why);
@@ -63,7 +70,8 @@ public sealed partial class MasterLoop
     }
 
     /// <summary>
-    /// A decided login. Success: a new worker with the user's identity gets the control fd and the
+    /// A decided login. In place (anonymous, anon_single_process): the pre-login worker is told HERE
+    /// and keeps the session. Success otherwise: a new worker with the user's identity gets the control fd and the
     /// state; the client's max_clients/max_per_ip slot moves to it; the pre-login worker is told OK
     /// and exits. Otherwise the pre-login worker is told FAIL or OOPS and carries on.
     /// </summary>
@@ -78,8 +86,9 @@ public sealed partial class MasterLoop
         }
         int fd = w.AuthFd;
         w.AuthFd = -1;
-        string verdict = o.Session == null ? (o.Oops == null ? "FAIL" : "OOPS\n" + o.Oops) : "OK";
+        string verdict = o.Session == null ? (o.Oops == null ? "FAIL" : "OOPS\n" + o.Oops) : o.InPlace ? "HERE" : "OK";
         if (o.Session != null && _stopping) verdict = "OOPS\nServer is shutting down.";
+        else if (o.InPlace) w.LoggedIn = true; // the session stays: no second AUTH is ever accepted from it
         else if (o.Session != null)
         {
             try

@@ -17,6 +17,8 @@ public sealed class WorkerProc
     public bool IsSession { get; init; }
     /// <summary>The control fd a pre-login worker passed with AUTH, held while its login is checked; -1 otherwise.</summary>
     public int AuthFd { get; set; } = -1;
+    /// <summary>A pool worker whose anonymous login stayed in it (anon_single_process).</summary>
+    public bool LoggedIn { get; set; }
 }
 
 public sealed class WorkerPool
@@ -31,17 +33,20 @@ public sealed class WorkerPool
     public WorkerPool(FtpConfig config, Action<string> log)
     {
         _workerPath = Path.Combine(AppContext.BaseDirectory, "ftpfork-worker");
-        _configText = ConfigTable.ToText(config);
+        _configText = ConfigTable.ToChangedText(config);
         _log = log;
         if (!File.Exists(_workerPath))
             throw new FileNotFoundException($"worker binary not found beside the master: {_workerPath}");
     }
 
+    /// <summary>What new pool workers become before their first client (PRELOGIN); set by the master at start.</summary>
+    public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
+
     public int Count => _byPid.Count;
     public int IdleCount => _idle.Count;
     public IEnumerable<WorkerProc> All => _byPid.Values;
 
-    /// <summary>Starts one worker on a fresh socketpair and sends it the configuration.</summary>
+    /// <summary>Starts one worker on a fresh socketpair and sends it its pre-login identity and the configuration.</summary>
     public WorkerProc Spawn()
     {
         var (pid, mine) = Start("ftpfork: worker");
@@ -49,11 +54,12 @@ public sealed class WorkerPool
         _byPid[pid] = w;
         try
         {
+            Channel.Send(mine, MessageType.Prelogin, Prelogin.Format());
             Channel.Send(mine, MessageType.Config, _configText);
         }
         catch (PosixException e)
         {
-            _log($"worker {pid}: cannot send config: {e.Message}");
+            _log($"worker {pid}: cannot send its start messages: {e.Message}");
         }
         return w;
     }

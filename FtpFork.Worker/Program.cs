@@ -30,11 +30,15 @@ public static class Program
         if (first == null) return 0; // a spare whose channel the master closed: leave quietly
         if (first is { Type: MessageType.Session }) return RunSession(first.Value);
         ProcessTitle.Set("worker (pool)");
-        if (first is not { Type: MessageType.Config }) return Fail("expected CONFIG from the master");
+        if (first is not { Type: MessageType.Prelogin }) return Fail("expected PRELOGIN from the master");
+        var identity = PreloginIdentity.Parse(first.Value.Body);
+        var cm = Channel.Receive(Channel.WorkerFd);
+        if (cm == null) return 0;
+        if (cm is not { Type: MessageType.Config }) return Fail("expected CONFIG from the master");
         FtpConfig config;
         try
         {
-            config = ConfigParser.Apply(FtpConfig.Defaults, first.Value.Body, "(from master)");
+            config = ConfigParser.Apply(FtpConfig.Defaults, cm.Value.Body, "(from master)");
         }
         catch (ConfigException e)
         {
@@ -42,22 +46,22 @@ public static class Program
         }
 
         var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
-        new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
         var lists = UserLists.Load(config);
-        if (PrivilegeDrop.RunningAsRoot)
+        if (identity.Drop)
         {
-            // Before any client byte: nopriv_user, no groups, inside the empty secure_chroot_dir.
-            var nopriv = UserDb.Find(config.NoprivUser);
-            if (nopriv == null) return Fail($"nopriv_user {config.NoprivUser} does not exist");
+            // Before any client byte: nopriv_user in the empty secure_chroot_dir, or (anon_single_process)
+            // the anonymous account in its root; no supplementary groups either way.
             try
             {
-                PrivilegeDrop.ToNopriv(nopriv.Uid, nopriv.Gid, config.SecureChrootDir);
+                PrivilegeDrop.ToPrelogin(identity.Uid, identity.Gid, identity.Root);
             }
             catch (Exception e) when (e is PosixException or InvalidOperationException)
             {
-                return Fail($"cannot drop to nopriv_user {config.NoprivUser} in {config.SecureChrootDir}: {e.Message}");
+                return Fail($"cannot drop to uid {identity.Uid} in {identity.Root}: {e.Message}");
             }
         }
+        // Started after the identity change: glibc's setuid must stop every thread of the process.
+        new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
 
         var client = Channel.Receive(Channel.WorkerFd);
         lock (Gate) _hasClient = client != null;
@@ -66,6 +70,7 @@ public static class Program
         string[] peer = client.Value.Body.Split('\n');
         var session = NewSession(config, client.Value.Fd, peer[0]);
         session.UserLists = lists;
+        session.Prelogin = identity;
         Publish(session);
         session.Run();
         session.Control.Finish();

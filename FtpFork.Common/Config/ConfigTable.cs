@@ -45,6 +45,7 @@ public static class ConfigTable
         B("anon_world_readable_only", true, (c, v) => c with { AnonWorldReadableOnly = v }, c => c.AnonWorldReadableOnly),
         O("anon_umask", Convert.ToInt32("077", 8), (c, v) => c with { AnonUmask = v }, c => c.AnonUmask),
         I("anon_max_rate", 0, (c, v) => c with { AnonMaxRate = v }, c => c.AnonMaxRate),
+        B("anon_single_process", true, (c, v) => c with { AnonSingleProcess = v }, c => c.AnonSingleProcess),
 
         B("local_enable", false, (c, v) => c with { LocalEnable = v }, c => c.LocalEnable),
         S("pam_service_name", "ftpfork", (c, v) => c with { PamServiceName = v }, c => c.PamServiceName),
@@ -149,12 +150,21 @@ public static class ConfigTable
     }
 
     /// <summary>The whole config as ftpd.conf text that ConfigParser reads back to an equal record.</summary>
-    public static string ToText(FtpConfig c)
+    public static string ToText(FtpConfig c) => Format(c, onlyChanged: false);
+
+    /// <summary>
+    /// Only the keys whose value differs from the default: for a reader that applies it to
+    /// FtpConfig.Defaults (a new worker), so it parses a few lines instead of every key.
+    /// </summary>
+    public static string ToChangedText(FtpConfig c) => Format(c, onlyChanged: true);
+
+    private static string Format(FtpConfig c, bool onlyChanged)
     {
         var sb = new System.Text.StringBuilder();
         foreach (var k in Keys)
         {
             object v = k.Get(c);
+            if (onlyChanged && v.Equals(k.Get(FtpConfig.Defaults))) continue;
             sb.Append(k.Name).Append('=').Append(k.Kind switch
             {
                 KeyKind.Bool => (bool)v ? "YES" : "NO",

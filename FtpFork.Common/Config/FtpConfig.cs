@@ -44,6 +44,8 @@ public sealed record FtpConfig
     public bool ChrootListEnable { get; init; }
     public string ChrootListFile { get; init; } = "";
     public bool AllowWriteableChroot { get; init; }
+    /// <summary>As root with anonymous_enable: pre-login workers run as the anonymous account in its root, so an anonymous login needs no second process.</summary>
+    public bool AnonSingleProcess { get; init; }
     public bool PasswdChrootEnable { get; init; }
     public bool GuestEnable { get; init; }
     public string GuestUsername { get; init; } = "";

@@ -51,7 +51,10 @@ public static class FdPassing
     public static byte[]? Receive(int sock, out int fd)
     {
         fd = -1;
-        var buffer = new byte[MaxMessage];
+        // The next message's size first (MSG_PEEK|MSG_TRUNC gives a datagram's full length), so a
+        // new worker does not clear and fault in 64 KiB per message it receives.
+        long size = Posix.Check("recv(MSG_PEEK)", () => Syscall.recv(sock, IntPtr.Zero, 0, MessageFlags.MSG_PEEK | MessageFlags.MSG_TRUNC));
+        var buffer = new byte[Math.Clamp(size, 1, MaxMessage)];
         var handle = GCHandle.Alloc(buffer, GCHandleType.Pinned);
         try
         {

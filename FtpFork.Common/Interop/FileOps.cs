@@ -84,6 +84,20 @@ public static class FileOps
     }
 
     /// <summary>access(2) for the session's own (real) ids: R=4, W=2, X=1.</summary>
+    /// <summary>
+    /// By its mode bits, whether <paramref name="uid"/> (with only the group <paramref name="gid"/>)
+    /// could write to <paramref name="path"/>: owner, group or other write bit as applies.
+    /// </summary>
+    public static bool WritableBy(string path, uint uid, uint gid)
+    {
+        var st = Stat(path);
+        if (st == null) return false;
+        uint m = st.Value.Mode;
+        if (st.Value.Uid == uid) return (m & 0x80) != 0;   // 0200
+        if (st.Value.Gid == gid) return (m & 0x10) != 0;   // 0020
+        return (m & 0x2) != 0;                              // 0002
+    }
+
     public static bool Access(string path, int mode)
     {
         AccessModes m = 0; // Mono's enum has its own values: translate the POSIX bits

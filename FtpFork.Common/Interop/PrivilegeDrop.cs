@@ -12,10 +12,10 @@ public static class PrivilegeDrop
     public static bool RunningAsRoot => Syscall.geteuid() == 0;
 
     /// <summary>
-    /// A pre-login worker: no supplementary groups, chrooted into the empty
-    /// <paramref name="emptyDir"/>, then nopriv's gid and uid.
+    /// A pre-login worker: no supplementary groups, chrooted into <paramref name="root"/> (the empty
+    /// secure_chroot_dir for nopriv_user, or the anonymous root for the anonymous account), then gid and uid.
     /// </summary>
-    public static void ToNopriv(uint uid, uint gid, string emptyDir) => Drop(null, uid, gid, emptyDir);
+    public static void ToPrelogin(uint uid, uint gid, string root) => Drop(null, uid, gid, root);
 
     /// <summary>
     /// A logged-in session: <paramref name="groupsOf"/>'s groups (initgroups) or none (null),

@@ -15,7 +15,7 @@ public static unsafe class ProcessTitle
         _prefix = prefix;
         try
         {
-            string stat = File.ReadAllText("/proc/self/stat");
+            string stat = ReadSmallFile("/proc/self/stat");
             string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             // f[0] is field 3 (state); arg_start is field 48, arg_end field 49.
             ulong start = ulong.Parse(f[48 - 3]), end = ulong.Parse(f[49 - 3]);
@@ -25,9 +25,32 @@ public static unsafe class ProcessTitle
                 _length = (int)(end - start);
             }
         }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or PosixException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
         {
             _length = 0; // no /proc: titles are simply not shown
+        }
+    }
+
+    /// <summary>A /proc file read with one open and plain reads (no FileStream set-up in every new worker).</summary>
+    private static string ReadSmallFile(string path)
+    {
+        int fd = Mono.Unix.Native.Syscall.open(path, Mono.Unix.Native.OpenFlags.O_RDONLY | Mono.Unix.Native.OpenFlags.O_CLOEXEC);
+        if (fd < 0) throw new IOException($"open {path}: {Mono.Unix.Native.Stdlib.GetLastError()}");
+        try
+        {
+            var buf = new byte[2048];
+            int n = 0;
+            while (n < buf.Length)
+            {
+                long r = RawIo.Read(fd, buf.AsSpan(n));
+                if (r <= 0) break;
+                n += (int)r;
+            }
+            return Encoding.ASCII.GetString(buf, 0, n);
+        }
+        finally
+        {
+            Posix.Close(fd);
         }
     }
 

@@ -6,13 +6,16 @@ namespace FtpFork.Common.Ipc;
 
 public static class MessageType
 {
+    /// <summary>master → new pool worker, before CONFIG: the identity to take before any client (PreloginIdentity).</summary>
+    public const string Prelogin = "PRELOGIN";
     /// <summary>master → new worker: the effective config as ftpd.conf text.</summary>
     public const string Config = "CONFIG";
     /// <summary>master → pool worker: a client socket (fd) and "peer-ip\npeer-port".</summary>
     public const string Client = "CLIENT";
     /// <summary>pre-login worker → master: a login attempt (AuthRequest) with the control fd.</summary>
     public const string Auth = "AUTH";
-    /// <summary>master → pre-login worker: "OK" (exit, the session moved), "FAIL", or "OOPS\nreason".</summary>
+    /// <summary>master → pre-login worker: "OK" (exit, the session moved), "HERE" (an
+    /// anonymous login that stays in this process), "FAIL", or "OOPS\nreason".</summary>
     public const string AuthResult = "AUTHRESULT";
     /// <summary>master → new session worker, before CONFIG: SessionHandoff with the control fd.</summary>
     public const string Session = "SESSION";

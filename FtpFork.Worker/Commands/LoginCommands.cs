@@ -68,6 +68,11 @@ public static class LoginCommands
             s.QuitRequested = true; // the new worker answers 230; this one leaves without a word
             return;
         }
+        if (result.Verdict == LoginVerdict.Here)
+        {
+            if (!Accounts.StayHere(s)) s.QuitRequested = true;
+            return;
+        }
         if (result.Verdict == LoginVerdict.Oops)
         {
             s.Control.Reply(ReplyCodes.SyntaxError, "OOPS: " + result.Oops);

@@ -4,7 +4,7 @@ using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
-public enum LoginVerdict { Moved, Refused, Oops }
+public enum LoginVerdict { Moved, Here, Refused, Oops }
 
 public readonly record struct LoginResult(LoginVerdict Verdict, string? Oops = null);
 
@@ -27,6 +27,7 @@ public static class Accounts
         if (reply.Value.Fd >= 0) Posix.Close(reply.Value.Fd);
         string body = reply.Value.Type == MessageType.AuthResult ? reply.Value.Body : "";
         if (body == "OK") return new LoginResult(LoginVerdict.Moved);
+        if (body == "HERE" && s.Prelogin.Anonymous) return new LoginResult(LoginVerdict.Here);
         if (body == "FAIL") return new LoginResult(LoginVerdict.Refused);
         if (body.StartsWith("OOPS\n", StringComparison.Ordinal)) return new LoginResult(LoginVerdict.Oops, body[5..]);
         throw new InvalidOperationException($"unexpected answer from the master: {reply.Value.Type}");
@@ -34,22 +35,38 @@ public static class Accounts
 
     /// <summary>
     /// The new session worker, identity already changed: restores the state the pre-login worker
-    /// had, refuses a writable chroot root (as vsftpd 3), then says 230.
+    /// had, then welcomes the user.
     /// </summary>
     public static bool Resume(Session s, SessionHandoff h)
     {
-        s.User = h.User;
-        s.IsAnonymous = h.Anonymous;
         s.Type = h.Type == 'I' ? TransferType.Image : TransferType.Ascii;
         s.Utf8 = h.Utf8;
-        s.Files = new FileSystemView(h.ViewRoot) { Cwd = h.Cwd };
         s.Control.Reader.Prepend(h.Pending);
-        if (h.ChangeIdentity && h.Chroot != "" && !s.Config.AllowWriteableChroot && PrivilegeDrop.RootWritable())
+        return Welcome(s, h.User, h.Anonymous, h.ViewRoot, h.Cwd, h.ChangeIdentity && h.Chroot != "", h.Chroot);
+    }
+
+    /// <summary>
+    /// An anonymous login that stays in this pre-login worker (anon_single_process): it already runs
+    /// as the anonymous account chrooted in its root; only the umask and the session state change.
+    /// </summary>
+    public static bool StayHere(Session s)
+    {
+        Posix.Umask(s.Config.AnonUmask);
+        return Welcome(s, "anonymous", true, "/", "/", true, s.Prelogin.Root);
+    }
+
+    /// <summary>The logged-in state; refuses a writable chroot root (as vsftpd 3); then 230.</summary>
+    private static bool Welcome(Session s, string user, bool anonymous, string viewRoot, string cwd, bool chrooted, string chroot)
+    {
+        if (chrooted && !s.Config.AllowWriteableChroot && PrivilegeDrop.RootWritable())
         {
             s.Control.Reply(ReplyCodes.SyntaxError, "OOPS: ftpfork: refusing to run with writable root inside chroot()");
-            s.Log($"{s.ClientIp}: {h.User}: refused: writable chroot root {h.Chroot} (allow_writeable_chroot=NO)");
+            s.Log($"{s.ClientIp}: {user}: refused: writable chroot root {chroot} (allow_writeable_chroot=NO)");
             return false;
         }
+        s.User = user;
+        s.IsAnonymous = anonymous;
+        s.Files = new FileSystemView(viewRoot) { Cwd = cwd };
         if (s.Config.DelaySuccessfulLogin > 0) Thread.Sleep(s.Config.DelaySuccessfulLogin * 1000);
         s.Control.Reply(ReplyCodes.LoginOk, "Login successful.");
         s.Log($"{s.ClientIp}: login as {s.User}");

@@ -23,6 +23,8 @@ public sealed partial class Session
     /// <summary>userlist_file and the built-in deny list, read before the pre-login chroot.</summary>
     public UserLists UserLists { get; set; } = null!;
     public bool QuitRequested { get; set; }
+    /// <summary>What this process became before the client arrived (a pool worker's PRELOGIN).</summary>
+    public FtpFork.Common.Ipc.PreloginIdentity Prelogin { get; set; } = FtpFork.Common.Ipc.PreloginIdentity.Unchanged;
 
     // Transfer parameters
     public TransferType Type { get; set; } = TransferType.Ascii;

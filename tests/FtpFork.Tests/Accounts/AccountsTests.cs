@@ -45,7 +45,8 @@ public class AccountsTests
     public void PreLoginWorkerIsNoprivInTheEmptyChroot()
     {
         AccountsSetup.NeedRoot();
-        using var server = Local();
+        // With anonymous logins on, pre-login workers are the anonymous account instead (GuestAndAnonymousTests).
+        using var server = Local("anonymous_enable=NO");
         using var c = server.Connect();
         Assert.That(c.ReadReply().Code, Is.EqualTo(220));
         int pid = Workers.Find(server, "127.0.0.1: connected");

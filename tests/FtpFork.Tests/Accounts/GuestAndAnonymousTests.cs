@@ -22,6 +22,64 @@ public class GuestAndAnonymousTests
     }
 
     [Test]
+    public void AnonymousLoginStaysInThePreLoginWorker()
+    {
+        AccountsSetup.NeedRoot();
+        using var server = ServerProcess.Start();
+        using var c = server.Connect();
+        Assert.That(c.ReadReply().Code, Is.EqualTo(220));
+        int preLogin = Workers.Find(server, "127.0.0.1: connected");
+        string ftp = Workers.Account("ftp", 2).ToString();
+        // Before login it already is what an anonymous session is: ftp, no groups, in the anonymous root.
+        Assert.That(ProcTools.StatusField(preLogin, "Uid"), Is.All.EqualTo(ftp));
+        Assert.That(ProcTools.StatusField(preLogin, "Groups"), Is.Empty);
+        Assert.That(Workers.Root(preLogin), Is.EqualTo(server.Root));
+        Assert.That(ProcTools.StatusField(preLogin, "NoNewPrivs"), Is.EqualTo(new[] { "1" }));
+        Assert.That(c.Login("anonymous", "x@y").Code, Is.EqualTo(230), server.Log);
+        Assert.That(Workers.Find(server, "anonymous:"), Is.EqualTo(preLogin), "no second process for an anonymous session");
+        Assert.That(c.Command("PWD").Text, Does.StartWith("\"/\""));
+        Assert.That(server.Log, Does.Contain("in the pre-login process"));
+        // The master accepts no second login from that worker (its pre-login is over).
+        Assert.That(c.Command("USER someone").Code, Is.EqualTo(530));
+    }
+
+    [Test]
+    public void AnonSingleProcessOffMovesAnonymousToANewWorker()
+    {
+        AccountsSetup.NeedRoot();
+        using var server = ServerProcess.Start("anon_single_process=NO");
+        using var c = server.Connect();
+        c.ReadReply();
+        int preLogin = Workers.Find(server, "127.0.0.1: connected");
+        Assert.That(ProcTools.StatusField(preLogin, "Uid"), Is.All.EqualTo(Workers.Account("nobody", 2).ToString()));
+        Assert.That(c.Login("anonymous", "x@y").Code, Is.EqualTo(230), server.Log);
+        int pid = Workers.Find(server, "anonymous:");
+        Assert.That(pid, Is.Not.EqualTo(preLogin));
+        Assert.That(ProcTools.StatusField(pid, "Uid"), Is.All.EqualTo(Workers.Account("ftp", 2).ToString()));
+        Assert.That(Workers.Root(pid), Is.EqualTo(server.Root));
+    }
+
+    [Test]
+    public void AnonRootWritableByFtpKeepsPreLoginAsNoprivAndRefusesTheLogin()
+    {
+        AccountsSetup.NeedRoot();
+        string dir = Directory.CreateTempSubdirectory("ftpfork-anon-").FullName;
+        File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
+        RunTool.Run("chown", new[] { "ftp", dir });
+        using var server = ServerProcess.Start($"anon_root={dir}"); // the later line wins
+        Assert.That(server.Log, Does.Contain($"anon_single_process not used: anonymous root {dir} is writable by ftp"));
+        using var c = server.Connect();
+        c.ReadReply();
+        int preLogin = Workers.Find(server, "127.0.0.1: connected");
+        Assert.That(ProcTools.StatusField(preLogin, "Uid"), Is.All.EqualTo(Workers.Account("nobody", 2).ToString()));
+        Assert.That(Workers.Root(preLogin), Is.EqualTo("/usr/share/empty"));
+        var r = c.Login("anonymous", "x@y");
+        Assert.That(r.Code, Is.EqualTo(500), "vsftpd 3 refuses a writable chroot root");
+        Assert.That(r.Text, Does.Contain("writable root inside chroot"));
+        Directory.Delete(dir);
+    }
+
+    [Test]
     public void AnonymousCannotWriteUnlessEnabled()
     {
         AccountsSetup.NeedRoot();
