@@ -45,6 +45,7 @@ public static class Program
             return Fail(e.Message);
         }
 
+        Preload.ForConfig(config);
         var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
         var lists = UserLists.Load(config);
         if (identity.Drop)
@@ -90,6 +91,7 @@ public static class Program
         var cm = Channel.Receive(Channel.WorkerFd);
         if (cm is not { Type: MessageType.Config }) return Fail("expected CONFIG after SESSION");
         var config = ConfigParser.Apply(FtpConfig.Defaults, cm.Value.Body, "(from master)");
+        Preload.ForConfig(config);
         var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
         var session = NewSession(config, first.Fd, h.ClientIp);
         try

@@ -8,7 +8,7 @@ public static class WorkerLog
 {
     public static void Write(string line)
     {
-        byte[] b = Encoding.UTF8.GetBytes($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} ftpfork-worker[{Environment.ProcessId}]: {line}\n");
+        byte[] b = Encoding.UTF8.GetBytes($"{LocalClock.Stamp()} ftpfork-worker[{Environment.ProcessId}]: {line}\n");
         try
         {
             RawIo.Write(2, b); // one write(2) per line: lines of concurrent workers do not interleave

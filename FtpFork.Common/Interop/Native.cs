@@ -7,6 +7,21 @@ internal static unsafe partial class Native
 {
     private const string Libc = "libc.so.6"; // the exact soname: "libc" makes the runtime probe several paths first
 
+    [LibraryImport(Libc)]
+    internal static partial void tzset();
+
+    /// <summary>struct tm of glibc on 64-bit Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Tm
+    {
+        public int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+        public long tm_gmtoff;
+        public IntPtr tm_zone;
+    }
+
+    [LibraryImport(Libc)]
+    internal static partial IntPtr localtime_r(in long time, out Tm result);
+
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int posix_spawn(out int pid, byte* path, IntPtr fileActions, IntPtr attr, byte** argv, byte** envp);
 
