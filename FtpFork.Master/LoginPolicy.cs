@@ -135,7 +135,7 @@ public sealed class LoginPolicy
             User: anon ? "anonymous" : r.User,
             Anonymous: anonPerms,
             ChangeIdentity: _root,
-            GroupsOf: !_root || anon ? "" : account.Name,
+            Groups: !_root || anon ? Array.Empty<uint>() : Posix.GroupsOf(account.Name, account.Gid),
             Uid: account.Uid, Gid: account.Gid,
             Chroot: _root && chroot ? Path.GetFullPath(dir) : "",
             ViewRoot: _root && chroot ? "/" : chroot ? Path.GetFullPath(dir) : "/",

@@ -97,7 +97,7 @@ public static class Program
         try
         {
             if (h.ChangeIdentity)
-                PrivilegeDrop.ToUser(h.GroupsOf == "" ? null : h.GroupsOf, h.Uid, h.Gid, h.Chroot == "" ? null : h.Chroot);
+                PrivilegeDrop.ToUser(h.Groups, h.Uid, h.Gid, h.Chroot == "" ? null : h.Chroot);
         }
         catch (Exception e) when (e is PosixException or InvalidOperationException)
         {

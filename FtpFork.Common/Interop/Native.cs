@@ -69,9 +69,6 @@ internal static unsafe partial class Native
     internal static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int initgroups(string user, uint group);
-
-    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr realpath(string path, IntPtr resolved);
 
     [LibraryImport(Libc)]

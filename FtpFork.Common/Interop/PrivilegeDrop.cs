@@ -15,27 +15,21 @@ public static class PrivilegeDrop
     /// A pre-login worker: no supplementary groups, chrooted into <paramref name="root"/> (the empty
     /// secure_chroot_dir for nopriv_user, or the anonymous root for the anonymous account), then gid and uid.
     /// </summary>
-    public static void ToPrelogin(uint uid, uint gid, string root) => Drop(null, uid, gid, root);
+    public static void ToPrelogin(uint uid, uint gid, string root) => Drop(Array.Empty<uint>(), uid, gid, root);
 
     /// <summary>
-    /// A logged-in session: <paramref name="groupsOf"/>'s groups (initgroups) or none (null),
-    /// chroot into <paramref name="chrootDir"/> when given, then the account's gid and uid.
+    /// A logged-in session: the supplementary <paramref name="groups"/> the master looked up for the
+    /// account (getgrouplist; empty for none), chroot into <paramref name="chrootDir"/> when given,
+    /// then the account's gid and uid.
     /// </summary>
-    public static void ToUser(string? groupsOf, uint uid, uint gid, string? chrootDir) => Drop(groupsOf, uid, gid, chrootDir);
+    public static void ToUser(uint[] groups, uint uid, uint gid, string? chrootDir) => Drop(groups, uid, gid, chrootDir);
 
-    private static void Drop(string? groupsOf, uint uid, uint gid, string? chrootDir)
+    private static void Drop(uint[] groups, uint uid, uint gid, string? chrootDir)
     {
         if (Syscall.geteuid() != 0) throw new InvalidOperationException("privilege drop without root");
         if (uid == 0 || gid == 0) throw new InvalidOperationException($"refusing to run a session as uid {uid} gid {gid}");
-        // 1. groups, while /etc/group is still reachable
-        if (groupsOf != null)
-        {
-            if (Native.initgroups(groupsOf, gid) != 0) throw new PosixException("initgroups", Stdlib.GetLastError());
-        }
-        else
-        {
-            Posix.SetGroups(Array.Empty<uint>());
-        }
+        // 1. groups (looked up by the master: a new worker never loads the NSS modules)
+        Posix.SetGroups(groups);
         // 2. the root, then its top as the working directory
         if (chrootDir != null)
         {

@@ -5,12 +5,12 @@ namespace FtpFork.Common.Ipc;
 
 /// <summary>
 /// The session worker's identity and state. Uid/Gid 0 never appear (the master refuses them).
-/// <see cref="GroupsOf"/> is the account initgroups reads ("" = no supplementary groups);
+/// <see cref="Groups"/> are the supplementary groups (the master read them with getgrouplist; empty = none);
 /// <see cref="Chroot"/> is the directory to chroot into ("" = none); <see cref="ViewRoot"/> is the
 /// directory the session sees as "/" after that; <see cref="Cwd"/> its virtual start directory.
 /// </summary>
 public sealed record SessionHandoff(
-    string User, bool Anonymous, bool ChangeIdentity, string GroupsOf, uint Uid, uint Gid,
+    string User, bool Anonymous, bool ChangeIdentity, uint[] Groups, uint Uid, uint Gid,
     string Chroot, string ViewRoot, string Cwd, int Umask, string ClientIp, int ClientPort,
     char Type, bool Utf8, byte[] Pending)
 {
@@ -19,7 +19,8 @@ public sealed record SessionHandoff(
 
     public string Format() => string.Join("\n", new[]
     {
-        User, Anonymous ? "1" : "0", ChangeIdentity ? "1" : "0", GroupsOf, Uid.ToString(CultureInfo.InvariantCulture),
+        User, Anonymous ? "1" : "0", ChangeIdentity ? "1" : "0",
+        string.Join(",", Groups.Select(g => g.ToString(CultureInfo.InvariantCulture))), Uid.ToString(CultureInfo.InvariantCulture),
         Gid.ToString(CultureInfo.InvariantCulture), Chroot, ViewRoot, Cwd, Umask.ToString(CultureInfo.InvariantCulture),
         ClientIp, ClientPort.ToString(CultureInfo.InvariantCulture), Type.ToString(), Utf8 ? "1" : "0", Convert.ToBase64String(Pending),
     }.Select((v, i) => Keys[i] + "=" + v));
@@ -36,7 +37,8 @@ public sealed record SessionHandoff(
             v[i] = lines[i][(Keys[i].Length + 1)..];
         }
         static bool Flag(string s) => s switch { "1" => true, "0" => false, _ => throw new FormatException("SESSION: bad flag") };
-        var h = new SessionHandoff(v[0], Flag(v[1]), Flag(v[2]), v[3], uint.Parse(v[4], CultureInfo.InvariantCulture),
+        uint[] groups = v[3] == "" ? Array.Empty<uint>() : v[3].Split(',').Select(g => uint.Parse(g, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+        var h = new SessionHandoff(v[0], Flag(v[1]), Flag(v[2]), groups, uint.Parse(v[4], CultureInfo.InvariantCulture),
             uint.Parse(v[5], CultureInfo.InvariantCulture), v[6], v[7], v[8], int.Parse(v[9], CultureInfo.InvariantCulture),
             v[10], int.Parse(v[11], CultureInfo.InvariantCulture), v[12] is "A" or "I" ? v[12][0] : throw new FormatException("SESSION: bad type"),
             Flag(v[13]), Convert.FromBase64String(v[14]));

@@ -51,7 +51,8 @@ public sealed class TestUser : IDisposable
     {
         Name = "fft" + Guid.NewGuid().ToString("N")[..8];
         Home = Path.Combine(Path.GetTempPath(), Name + "-home");
-        Check(RunTool.Run("useradd", new[] { "-m", "-d", Home, "-s", "/bin/sh", Name }));
+        // In "users" too, so the session's supplementary groups can be checked.
+        Check(RunTool.Run("useradd", new[] { "-m", "-d", Home, "-s", "/bin/sh", "-G", "users", Name }));
         Check(RunTool.Run("chpasswd", new[] { "-c", "SHA512" }, stdin: $"{Name}:{Password}\n"));
         string[] pw = RunTool.Run("getent", new[] { "passwd", Name }).Stdout.Trim().Split(':');
         Uid = uint.Parse(pw[2]);

@@ -37,6 +37,9 @@ public class AccountsTests
         Assert.That(ProcTools.StatusField(pid, "Uid"), Is.All.EqualTo(_user.Uid.ToString()));
         Assert.That(ProcTools.StatusField(pid, "Gid"), Is.All.EqualTo(_user.Gid.ToString()));
         Assert.That(ProcTools.StatusField(pid, "Groups"), Does.Not.Contain("0").And.Not.Contain(Workers.Account("root", 3).ToString()));
+        var idGroups = RunTool.Run("id", new[] { "-G", _user.Name }).Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var groups = string.Join(' ', ProcTools.StatusField(pid, "Groups")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(groups, Is.EquivalentTo(idGroups), "the account's groups (incl. users), as initgroups would set them");
         Assert.That(Workers.Root(pid), Is.EqualTo("/"), "no chroot unless configured");
         Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(preLogin), TimeSpan.FromSeconds(5)), "the pre-login worker exits");
     }

@@ -52,10 +52,13 @@ public class AuthRequestTests
     [Test]
     public void HandoffRoundTripsAndNeverCarriesRoot()
     {
-        var h = new SessionHandoff("bob", false, true, "bob", 1000, 1000, "/srv/bob", "/", "/", 0x12, "10.0.0.1", 4242, 'A', false, new byte[] { 1, 2 });
+        var h = new SessionHandoff("bob", false, true, new uint[] { 1000, 27, 100 }, 1000, 1000, "/srv/bob", "/", "/", 0x12, "10.0.0.1", 4242, 'A', false, new byte[] { 1, 2 });
         var back = SessionHandoff.Parse(h.Format());
-        Assert.That(back with { Pending = h.Pending }, Is.EqualTo(h));
+        Assert.That(back with { Pending = h.Pending, Groups = h.Groups }, Is.EqualTo(h));
         Assert.That(back.Pending, Is.EqualTo(h.Pending));
+        Assert.That(back.Groups, Is.EqualTo(h.Groups));
+        Assert.That(SessionHandoff.Parse((h with { Groups = Array.Empty<uint>() }).Format()).Groups, Is.Empty);
+        Assert.Throws<FormatException>(() => SessionHandoff.Parse(h.Format().Replace("groups=1000,27,100", "groups=1000,-1")));
         Assert.Throws<FormatException>(() => SessionHandoff.Parse((h with { Uid = 0 }).Format()));
         Assert.Throws<FormatException>(() => SessionHandoff.Parse(h.Format().Replace("type=A", "type=X")));
     }
