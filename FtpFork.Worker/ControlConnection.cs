@@ -1,5 +1,5 @@
 // The client's control connection: command lines in, replies out (one writer at a time), the 421 close.
-using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using FtpFork.Common.Interop;
 
@@ -7,26 +7,44 @@ namespace FtpFork.Worker;
 
 public sealed class ControlConnection
 {
-    private readonly Socket _socket;
+    private readonly int _fd;
     private readonly object _writeLock = new();
     private readonly LineReader _reader;
     private readonly Action<string>? _trace;
+    private IPEndPoint? _local, _peer;
 
-    public ControlConnection(Socket socket, Action<string>? trace = null)
+    /// <summary>Takes over <paramref name="fd"/>, the client's connected TCP socket (kept open until the process ends).</summary>
+    public ControlConnection(int fd, Action<string>? trace = null)
     {
-        _socket = socket;
+        _fd = fd;
         _trace = trace;
         _reader = new LineReader((b, o, n) =>
         {
-            try { return _socket.Receive(b, o, n, SocketFlags.None); }
-            catch (SocketException) { return 0; } // reset by peer: the same as EOF
-            catch (ObjectDisposedException) { return 0; }
+            try
+            {
+                long r;
+                while ((r = TcpSocket.Receive(_fd, b.AsSpan(o, n))) < 0) Posix.Poll(_fd, false, -1, -1);
+                return (int)r;
+            }
+            catch (PosixException) { return 0; } // reset by peer: the same as EOF
         });
+        // Read now, while the client is surely there: they stay known even after a reset.
+        try
+        {
+            _local = TcpSocket.LocalEndPoint(fd);
+            _peer = TcpSocket.PeerEndPoint(fd);
+        }
+        catch (PosixException) { }
     }
 
-    public Socket Socket => _socket;
-    public int Fd => (int)_socket.Handle;
+    public int Fd => _fd;
     public LineReader Reader => _reader;
+
+    /// <summary>The server's end of the control connection.</summary>
+    public IPEndPoint LocalEndPoint => _local ??= TcpSocket.LocalEndPoint(_fd);
+
+    /// <summary>The client's end of the control connection.</summary>
+    public IPEndPoint PeerEndPoint => _peer ??= TcpSocket.PeerEndPoint(_fd);
 
     public CommandLine ReadLine()
     {
@@ -57,9 +75,9 @@ public sealed class ControlConnection
         {
             try
             {
-                _socket.Send(b);
+                TcpSocket.SendAll(_fd, b);
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (PosixException)
             {
                 // The client is gone: nothing more to say to it; the session ends quietly.
                 Environment.Exit(0);
@@ -87,10 +105,10 @@ public sealed class ControlConnection
         try
         {
             Posix.ShutdownRead(Fd);
-            _socket.Send(Encoding.UTF8.GetBytes(line + "\r\n"));
+            TcpSocket.SendAll(Fd, Encoding.UTF8.GetBytes(line + "\r\n"));
             Posix.ShutdownWrite(Fd);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        catch (PosixException) { }
         Environment.Exit(exitCode);
     }
 }

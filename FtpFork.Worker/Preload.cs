@@ -1,7 +1,6 @@
 // Loads now what would otherwise load lazily from disk, since a worker's chroot hides the disk: assemblies, time zone, console.
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using FtpFork.Common.Interop;
 
@@ -40,17 +39,23 @@ public static class Preload
     }
 
     /// <summary>
-    /// Runs the socket code paths once on a throw-away socketpair (the runtime's socket engine,
-    /// send/receive, UTF-8), so the first client's 220 does not wait for them to page in.
+    /// Runs the control connection's code paths once on a throw-away socketpair (send, recv, poll,
+    /// UTF-8), so the first client's 220 does not wait for them to page in.
     /// </summary>
     private static void WarmSockets()
     {
-        var (a, b) = FtpFork.Common.Interop.Posix.SocketPair();
-        using var sa = new Socket(new SafeSocketHandle((IntPtr)a, ownsHandle: true));
-        using var sb = new Socket(new SafeSocketHandle((IntPtr)b, ownsHandle: true));
-        sa.Send(System.Text.Encoding.UTF8.GetBytes("220 warm\r\n"));
-        var buf = new byte[64];
-        _ = sb.Receive(buf);
-        _ = sb.Poll(0, SelectMode.SelectRead);
+        var (a, b) = Posix.SocketPair();
+        try
+        {
+            TcpSocket.SendAll(a, System.Text.Encoding.UTF8.GetBytes("220 warm\r\n"));
+            var buf = new byte[64];
+            _ = TcpSocket.Receive(b, buf);
+            _ = Posix.Poll(b, false, -1, 0);
+        }
+        finally
+        {
+            Posix.Close(a);
+            Posix.Close(b);
+        }
     }
 }

@@ -1,5 +1,4 @@
 // Entry point of a worker: a pool worker (drops to nopriv, serves a client until login) or a logged-in session's worker.
-using System.Net.Sockets;
 using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
 using FtpFork.Common.Ipc;
@@ -116,12 +115,11 @@ public static class Program
 
     private static Session NewSession(FtpConfig config, int fd, string ip)
     {
-        var socket = new Socket(new SafeSocketHandle((IntPtr)fd, ownsHandle: true));
         // Replies are small writes in a row (150 then 226): without TCP_NODELAY, Nagle holds the
         // second one until the client's delayed ACK, ~40 ms per transfer.
-        socket.NoDelay = true;
+        TcpSocket.SetNoDelay(fd);
         Action<string> log = WorkerLog.Write;
-        var control = new ControlConnection(socket, config.LogFtpProtocol ? log : null);
+        var control = new ControlConnection(fd, config.LogFtpProtocol ? log : null);
         return new Session(config, control, ip, Channel.WorkerFd, log);
     }
 

@@ -74,6 +74,10 @@ internal static unsafe partial class Native
     [LibraryImport(Libc)]
     internal static partial void free(IntPtr p);
 
+    /// <summary>For the levels Mono.Posix cannot name (IPPROTO_TCP, IPPROTO_IPV6): it maps only SO_* options.</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int setsockopt(int fd, int level, int name, void* value, uint len);
+
     [LibraryImport("libcrypt.so.1", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr crypt(string key, string salt);
 
@@ -91,4 +95,6 @@ internal static unsafe partial class Native
     internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
     internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
     internal const int SigSetSize = 128; // sizeof(sigset_t) in glibc
+    internal const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
+    internal const int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
 }

@@ -11,6 +11,9 @@ public sealed class PosixException : Exception
     /// <summary>The peer is gone (EPIPE, ECONNRESET, ENOTCONN, ETIMEDOUT): a network failure, not ours.</summary>
     public bool IsNetworkGone => Errno is Errno.EPIPE or Errno.ECONNRESET or Errno.ENOTCONN or Errno.ETIMEDOUT;
 
+    /// <summary>EADDRINUSE: the address and port are taken (a bind to try on another port).</summary>
+    public bool IsAddressInUse => Errno == Errno.EADDRINUSE;
+
     /// <summary>No room left (ENOSPC, EDQUOT, EFBIG): 452, not 451.</summary>
     public bool IsDiskFull => Errno is Errno.ENOSPC or Errno.EDQUOT or Errno.EFBIG;
 

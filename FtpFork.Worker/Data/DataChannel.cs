@@ -1,23 +1,23 @@
 // One pending data connection: a PASV listening socket or a PORT target, and how it becomes a connected socket.
 using System.Net;
-using System.Net.Sockets;
+using FtpFork.Common.Interop;
 
 namespace FtpFork.Worker;
 
 public sealed class DataChannel
 {
     private const int PortTries = 64;
-    private Socket? _listener;
+    private int _listener = -1;
     private IPEndPoint? _target;
 
     /// <summary>True after PASV/EPSV/PORT/EPRT, until the next transfer uses it (vsftpd: pasv_active || port_active).</summary>
-    public bool IsSet => _listener != null || _target != null;
+    public bool IsSet => _listener >= 0 || _target != null;
 
     /// <summary>port_cleanup + pasv_cleanup: forgets the target, closes the listening socket.</summary>
     public void Clear()
     {
-        _listener?.Dispose();
-        _listener = null;
+        Posix.Close(_listener);
+        _listener = -1;
         _target = null;
     }
 
@@ -35,23 +35,27 @@ public sealed class DataChannel
         for (int i = 0; i < tries; i++)
         {
             int port = ranged ? Random.Shared.Next(c.PasvMinPort, c.PasvMaxPort + 1) : 0;
-            var sock = new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            int sock = -1;
             try
             {
-                if (local.AddressFamily == AddressFamily.InterNetworkV6) sock.DualMode = false;
-                sock.Bind(new IPEndPoint(local, port));
-                sock.Listen(8);
+                // Non-blocking: a connection reset between poll and accept must not block the accept.
+                sock = TcpSocket.Open(local, nonBlocking: true);
+                // The port may still hold an earlier transfer's connection in TIME_WAIT.
+                TcpSocket.SetReuseAddress(sock);
+                TcpSocket.Bind(sock, new IPEndPoint(local, port));
+                TcpSocket.Listen(sock, 8);
+                int bound = TcpSocket.LocalEndPoint(sock).Port;
                 _listener = sock;
-                return ((IPEndPoint)sock.LocalEndPoint!).Port;
+                return bound;
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && ranged)
+            catch (PosixException e) when (e.IsAddressInUse && ranged)
             {
-                sock.Dispose();
+                Posix.Close(sock);
             }
-            catch (SocketException e)
+            catch (PosixException e)
             {
-                sock.Dispose();
-                s.Log($"{s.ClientIp}: cannot listen for a passive connection: {e.SocketErrorCode}");
+                Posix.Close(sock);
+                s.Log($"{s.ClientIp}: cannot listen for a passive connection: {e.Message}");
                 return null;
             }
         }
@@ -67,23 +71,22 @@ public sealed class DataChannel
     }
 
     /// <summary>
-    /// The connected, non-blocking data socket; null after replying 425 (never set up, nobody came
-    /// within accept_timeout, or the PORT connect failed within connect_timeout).
+    /// The connected, non-blocking data socket's fd (the caller closes it); null after replying 425
+    /// (never set up, nobody came within accept_timeout, or the PORT connect failed within connect_timeout).
     /// </summary>
-    public Socket? Open(Session s)
+    public int? Open(Session s)
     {
         if (!IsSet)
         {
             s.Control.Reply(ReplyCodes.CantOpenDataConnection, "Use PORT or PASV first.");
             return null;
         }
-        var sock = _listener != null ? AcceptFromPeer(s, _listener) : Connect(s, _target!);
+        var sock = _listener >= 0 ? AcceptFromPeer(s, _listener) : Connect(s, _target!);
         if (sock == null)
         {
             s.Control.Reply(ReplyCodes.CantOpenDataConnection, "Failed to establish connection.");
             return null;
         }
-        sock.Blocking = false;
         return sock;
     }
 
@@ -92,7 +95,7 @@ public sealed class DataChannel
     /// pasv_promiscuous=NO a connection from any other address is closed at once (no one may take
     /// over a client's data connection) and the wait goes on.
     /// </summary>
-    private static Socket? AcceptFromPeer(Session s, Socket listener)
+    private static int? AcceptFromPeer(Session s, int listener)
     {
         var peer = PeerAddress(s);
         int timeout = s.Config.AcceptTimeout;
@@ -101,81 +104,74 @@ public sealed class DataChannel
         {
             int leftMs = timeout <= 0 ? -1 : (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
             if (timeout > 0 && leftMs == 0) return null;
-            int us = leftMs < 0 ? -1 : (int)Math.Min(int.MaxValue, leftMs * 1000L);
-            if (!listener.Poll(us, SelectMode.SelectRead)) continue;
-            Socket a;
+            var (ready, _) = Posix.Poll(listener, false, -1, leftMs);
+            if (ready == 0) continue;
+            int a;
+            IPEndPoint? remote;
             try
             {
-                a = listener.Accept();
+                a = TcpSocket.Accept(listener, out remote);
             }
-            catch (SocketException)
+            catch (PosixException)
             {
                 continue; // the connection was reset before we took it
             }
-            var from = Normalize(((IPEndPoint)a.RemoteEndPoint!).Address);
+            if (a < 0) continue; // gone again between poll and accept
+            var from = Normalize(remote!.Address);
             if (s.Config.PasvPromiscuous || from.Equals(peer)) return a;
             s.Log($"{s.ClientIp}: refused a data connection from {from} to the passive port (pasv_promiscuous=NO)");
-            a.Dispose();
+            Posix.Close(a);
         }
     }
 
     /// <summary>Connects from the control connection's local address (port ftp_data_port with connect_from_port_20).</summary>
-    private static Socket? Connect(Session s, IPEndPoint target)
+    private static int? Connect(Session s, IPEndPoint target)
     {
         var local = LocalAddress(s);
-        var sock = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        int sock = -1;
         try
         {
-            if (target.AddressFamily == AddressFamily.InterNetworkV6) sock.DualMode = false;
-            sock.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            sock = TcpSocket.Open(target.Address, nonBlocking: true);
+            TcpSocket.SetReuseAddress(sock, andPort: true);
             if (local.AddressFamily == target.AddressFamily)
             {
                 int port = s.Config.ConnectFromPort20 ? s.Config.FtpDataPort : 0;
                 try
                 {
-                    sock.Bind(new IPEndPoint(local, port));
+                    TcpSocket.Bind(sock, new IPEndPoint(local, port));
                 }
-                catch (SocketException e) when (port != 0)
+                catch (PosixException e) when (port != 0)
                 {
-                    s.Log($"{s.ClientIp}: cannot bind data port {port} ({e.SocketErrorCode}); using any port");
-                    sock.Bind(new IPEndPoint(local, 0));
+                    s.Log($"{s.ClientIp}: cannot bind data port {port} ({e.Message}); using any port");
+                    TcpSocket.Bind(sock, new IPEndPoint(local, 0));
                 }
             }
-            sock.Blocking = false;
-            try
-            {
-                sock.Connect(target);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+            if (!TcpSocket.Connect(sock, target))
             {
                 int timeout = s.Config.ConnectTimeout;
-                long us = timeout <= 0 ? -1 : Math.Min(int.MaxValue, timeout * 1_000_000L);
-                if (!sock.Poll((int)us, SelectMode.SelectWrite))
+                int ms = timeout <= 0 ? -1 : (int)Math.Min(int.MaxValue, timeout * 1000L);
+                var (ready, _) = Posix.Poll(sock, true, -1, ms);
+                if (ready == 0 || TcpSocket.PendingError(sock) != 0)
                 {
-                    sock.Dispose();
-                    return null;
-                }
-                if ((int)sock.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)! != 0)
-                {
-                    sock.Dispose();
+                    Posix.Close(sock);
                     return null;
                 }
             }
             return sock;
         }
-        catch (SocketException e)
+        catch (PosixException e)
         {
-            s.Log($"{s.ClientIp}: data connection to {target} failed: {e.SocketErrorCode}");
-            sock.Dispose();
+            s.Log($"{s.ClientIp}: data connection to {target} failed: {e.Message}");
+            Posix.Close(sock);
             return null;
         }
     }
 
     /// <summary>The server's address on the control connection (what PASV binds and PORT connects from).</summary>
-    public static IPAddress LocalAddress(Session s) => Normalize(((IPEndPoint)s.Control.Socket.LocalEndPoint!).Address);
+    public static IPAddress LocalAddress(Session s) => Normalize(s.Control.LocalEndPoint.Address);
 
     /// <summary>The client's address on the control connection.</summary>
-    public static IPAddress PeerAddress(Session s) => Normalize(((IPEndPoint)s.Control.Socket.RemoteEndPoint!).Address);
+    public static IPAddress PeerAddress(Session s) => Normalize(s.Control.PeerEndPoint.Address);
 
     public static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
 }

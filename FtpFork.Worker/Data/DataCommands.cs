@@ -1,7 +1,7 @@
 // Setting up the data connection: PASV, EPSV (and EPSV ALL), PORT, EPRT; plus REST and ABOR outside a transfer.
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using AddressFamily = System.Net.Sockets.AddressFamily; // the enum only (System.Net.Primitives), not the Socket class
 
 namespace FtpFork.Worker;
 

@@ -1,5 +1,5 @@
 // Moving bytes on the data connection, with the 150/226/425/426 replies around it.
-using System.Net.Sockets;
+using FtpFork.Common.Interop;
 
 namespace FtpFork.Worker;
 
@@ -16,9 +16,8 @@ public static class DataTransfer
     /// </summary>
     public static bool SendBytes(Session s, string what, ReadOnlyMemory<byte> data)
     {
-        var sock = Begin(s, $"Here comes the {what}.");
-        if (sock == null) return false;
-        var pump = new DataPump(s, (int)sock.Handle, MaxRate(s));
+        if (Begin(s, $"Here comes the {what}.") is not int sock) return false;
+        var pump = new DataPump(s, sock, MaxRate(s));
         var r = pump.SendMemory(data);
         End(s, sock, r, "Directory send OK.", WriteFailed, "Failure reading local file.");
         return r == PumpResult.Ok;
@@ -29,7 +28,7 @@ public static class DataTransfer
     /// alarm replaces the idle one, the control connection keeps urgent bytes inline (Telnet
     /// Synch before ABOR), and the 150 mark goes out.
     /// </summary>
-    public static Socket? Begin(Session s, string mark)
+    public static int? Begin(Session s, string mark)
     {
         var sock = s.Data.Open(s);
         if (sock == null)
@@ -37,20 +36,17 @@ public static class DataTransfer
             s.Data.Clear();
             return null;
         }
-        s.Control.Socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, true);
+        TcpSocket.SetOobInline(s.Control.Fd);
         s.Timeouts.StartData();
         s.Control.Reply(ReplyCodes.FileStatusOk, mark);
         return sock;
     }
 
     /// <summary>Closes the data connection first (so no client truncates the data), then the final reply.</summary>
-    public static void End(Session s, Socket sock, PumpResult r, string okText, string netText, string localText)
+    public static void End(Session s, int sock, PumpResult r, string okText, string netText, string localText)
     {
-        if (r == PumpResult.Ok)
-        {
-            try { sock.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
-        }
-        sock.Dispose();
+        if (r == PumpResult.Ok) Posix.ShutdownWrite(sock); // a failure here (the client left) changes nothing
+        Posix.Close(sock);
         s.Data.Clear();
         s.Timeouts.Stop();
         switch (r)

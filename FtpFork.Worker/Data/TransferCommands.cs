@@ -38,9 +38,8 @@ public static class TransferCommands
             }
             bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiDownloadEnable;
             string mark = $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {arg} ({facts.Size} bytes).";
-            var sock = DataTransfer.Begin(s, mark);
-            if (sock == null) return;
-            var pump = new DataPump(s, (int)sock.Handle, DataTransfer.MaxRate(s));
+            if (DataTransfer.Begin(s, mark) is not int sock) return;
+            var pump = new DataPump(s, sock, DataTransfer.MaxRate(s));
             long started = Environment.TickCount64;
             PumpResult r;
             if (!ascii && s.Config.UseSendfile)
@@ -98,10 +97,9 @@ public static class TransferCommands
             if (kind == Upload.Append) FileIo.Seek(fd, -1);
             else if (offset != 0) FileIo.Seek(fd, offset);
             string mark = kind == Upload.Unique ? $"FILE: {Path.GetFileName(path.Virtual)}" : "Ok to send data.";
-            var sock = DataTransfer.Begin(s, mark);
-            if (sock == null) return;
+            if (DataTransfer.Begin(s, mark) is not int sock) return;
             bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiUploadEnable;
-            var pump = new DataPump(s, (int)sock.Handle, DataTransfer.MaxRate(s));
+            var pump = new DataPump(s, sock, DataTransfer.MaxRate(s));
             long started = Environment.TickCount64;
             var r = pump.ReceiveToFile(fd, ascii);
             success = r == PumpResult.Ok;

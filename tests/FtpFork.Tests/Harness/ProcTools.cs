@@ -59,6 +59,18 @@ public static partial class ProcTools
         catch (IOException) { return ""; }
     }
 
+    /// <summary>The names (/proc/PID/task/TID/comm) of a process's threads; a thread gone meanwhile is left out.</summary>
+    public static List<string> ThreadNames(int pid)
+    {
+        var names = new List<string>();
+        foreach (var t in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try { names.Add(File.ReadAllText(t + "/comm").TrimEnd('\n')); }
+            catch (IOException) { }
+        }
+        return names;
+    }
+
     /// <summary>"Uid:" / "Gid:" line values of /proc/PID/status (real, effective, saved, fs).</summary>
     public static string[] StatusField(int pid, string field)
     {

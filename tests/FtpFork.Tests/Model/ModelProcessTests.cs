@@ -55,6 +55,32 @@ public class ModelProcessTests
     }
 
     [Test]
+    public void WorkersRunWithoutTheRuntimesSocketThread()
+    {
+        // The worker keeps its sockets as plain fds: a System.Net.Sockets.Socket starts the runtime's
+        // ".NET Sockets" engine thread, costing start-up CPU in every worker (and every setuid signals it).
+        using var s = ServerProcess.Start();
+        ModelTools.WaitPool(s, 1, atLeast: true);
+        int pooled = ModelTools.PoolWorkers(s)[0];
+        Assert.That(ProcTools.WaitUntil(() => ProcTools.Title(pooled) == "ftpfork: worker (pool)", ModelTools.Wait), Is.True);
+        Assert.That(ProcTools.ThreadNames(pooled), Does.Not.Contain(".NET Sockets"), "a pool worker");
+        using var c = s.Connect();
+        Assert.That(c.ReadReply().Code, Is.EqualTo(220));
+        int pre = ModelTools.WorkerOf(s, c, ": connected");
+        Assert.That(ProcTools.ThreadNames(pre), Does.Not.Contain(".NET Sockets"), "a worker serving a client before login");
+        Assert.That(c.Login().Code, Is.EqualTo(230));
+        int post = ModelTools.WorkerOf(s, c, ": anonymous: IDLE");
+        using (var d = DataClient.Pasv(c))
+        {
+            Assert.That(c.Command("LIST").Code, Is.EqualTo(150));
+            DataClient.ReadAll(d);
+            Assert.That(c.ReadReply().Code, Is.EqualTo(226));
+        }
+        Assert.That(ProcTools.ThreadNames(post), Does.Not.Contain(".NET Sockets"), "a logged-in session after a PASV transfer");
+        Assert.That(ProcTools.ThreadNames(post), Does.Contain(".NET Finalizer"), "the names are read right");
+    }
+
+    [Test]
     public void QuitLeavesNoWorkerAndNoZombie()
     {
         using var s = ServerProcess.Start();
