@@ -32,7 +32,7 @@
 typedef struct { int fd; int len; char buf[8192]; char line[512]; } conn_t;
 
 static const char *mode, *user = "anonymous", *pass = "bench@", *rfile = "1k.bin", *lfile = "", *hold_cmd = "";
-static int port = 2121, clients = 8, count = 500, settle = 2;
+static int port = 2121, clients = 8, count = 500, settle = 2, gap_ms = 0;
 static long long size = -1;
 static double secs = 15;
 static atomic_int stop_flag, src_rr;
@@ -213,6 +213,7 @@ static void run_connect(void) {
   char err[300]; conn_t *c = malloc(sizeof *c);
   for (int i = 0; i < count; i++) {
     c->len = 0;
+    if (gap_ms > 0) usleep(gap_ms * 1000);  /* -g: pause between connections, not timed */
     double t0 = now();
     if ((c->fd = tcp_connect(i % NSRC, 0x7f000001, port, err)) < 0) { record_err(err); usleep(20000); continue; }
     int code = read_reply(c);
@@ -327,7 +328,7 @@ int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: loadgen reaper CMD [ARGS...]\n"
                     "       loadgen connect|sessions|retr|stor|idle|probe [-p port] [-c clients] [-t secs] [-n count]\n"
-                    "  [-u user] [-w pass] [-f remote-file] [-s local-file] [-z bytes] [-S settle-secs] [-x hold-cmd]\n");
+                    "  [-u user] [-w pass] [-f remote-file] [-s local-file] [-z bytes] [-S settle-secs] [-x hold-cmd] [-g gap-ms]\n");
     return 2;
   }
   mode = argv[1];
@@ -338,10 +339,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(k, "-u")) user = v; else if (!strcmp(k, "-w")) pass = v;
     else if (!strcmp(k, "-f")) rfile = v; else if (!strcmp(k, "-s")) lfile = v;
     else if (!strcmp(k, "-z")) size = atoll(v); else if (!strcmp(k, "-S")) settle = atoi(v);
-    else if (!strcmp(k, "-x")) hold_cmd = v;
+    else if (!strcmp(k, "-x")) hold_cmd = v; else if (!strcmp(k, "-g")) gap_ms = atoi(v);
     else { fprintf(stderr, "loadgen: unknown option %s\n", k); return 2; }
   }
-  if (count < 1 || count > 100000 || secs <= 0 || secs > 600 || clients < 1) { fprintf(stderr, "loadgen: bad limits\n"); return 2; }
+  if (count < 1 || count > 100000 || secs <= 0 || secs > 600 || clients < 1 || gap_ms < 0 || gap_ms > 1000) { fprintf(stderr, "loadgen: bad limits\n"); return 2; }
   lat = malloc(sizeof *lat * MAX_SAMPLES);
   double t0 = now(), c0 = cpu_self();
   if (!strcmp(mode, "connect")) run_connect();

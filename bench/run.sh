@@ -12,7 +12,8 @@ LOGINS=${BENCH_LOGINS:-"local anon"}
 CONNS=${BENCH_CONNS:-500}          # sequential connections of figure 1
 IDLE=${BENCH_IDLE:-200}            # idle sessions of figure 4
 HOLD=${BENCH_HOLD:-1000}           # one extra hold of this many sessions per server (0 = skip)
-XFER_REPS=${BENCH_XFER_REPS:-5}    # transfers of each kind per round (one lasts 0.05-0.5 s: noisy)
+XFER_REPS=${BENCH_XFER_REPS:-8}    # transfers of each kind per round (one lasts 0.05-0.5 s: noisy)
+PACED=${BENCH_PACED:-200}          # extra connect→220 run with 20 ms between connections (0 = skip)
 MAX_SECS=${BENCH_MAX_SECS:-540}    # overall time budget: later measurements are skipped past it
 POOL=${BENCH_POOL:-}               # worker_pool_size for FtpFork (empty: FtpFork's default)
 AA=${BENCH_AA:-0}                  # 1: calibration, a second vsftpd stands in for FtpFork (shows the noise floor)
@@ -25,7 +26,7 @@ say() { printf '[bench %3ds] %s\n' "$SECONDS" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (vsftpd, PAM logins and the bench user need it)"
 [ "$AA" = 1 ] || [ -x "$OUT/ftpfork" ] || die "$OUT/ftpfork not found: run ./build.sh first (or ./build.sh bench)"
-for n in $ROUNDS $SECS $CONNS $IDLE $HOLD $XFER_REPS $MAX_SECS; do
+for n in $ROUNDS $SECS $CONNS $IDLE $HOLD $XFER_REPS $MAX_SECS $PACED; do
   [[ $n =~ ^[0-9]+$ ]] || die "bad number $n"
 done
 [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ] && [ "$SECS" -ge 1 ] && [ "$SECS" -le 120 ] || die "BENCH_ROUNDS 1..20, BENCH_SECS 1..120"
@@ -174,7 +175,10 @@ lg() {  # seconds-limit loadgen-args...; its JSON line goes to $TMP/lg.out
 lgout() { cat "$TMP/lg.out"; }
 
 fig_connect() {  # round server
-  lg 120 connect -p "${PORT[$2]}" -n "$CONNS"; emit "$1" "$2" none connect "" "$(lgout)"; }
+  lg 120 connect -p "${PORT[$2]}" -n "$CONNS"; emit "$1" "$2" none connect "" "$(lgout)"
+  if [ "$PACED" -gt 0 ]; then  # the same, 20 ms apart: latency when the server is not saturated
+    lg 120 connect -p "${PORT[$2]}" -n "$PACED" -g 20; emit "$1" "$2" none connect_paced "" "$(lgout)"
+  fi; }
 fig_sessions() {  # round server login clients
   local c0 c1 m0 m1 out w0
   w0=$EPOCHREALTIME; m0=$(python3 "$BENCH/proctree.py" machine); c0=$(ptree cpu "$2")
