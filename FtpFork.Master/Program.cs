@@ -64,11 +64,12 @@ public static class Program
     private static FtpConfig LoadConfig(Options opts)
     {
         void Warn(string w) => Console.Error.WriteLine($"ftpfork: {w}");
-        var config = opts.Config != null ? ConfigParser.LoadFile(opts.Config, Warn) : FtpConfig.Defaults;
+        var origins = new Dictionary<string, string>();
+        var config = opts.Config != null ? ConfigParser.LoadFile(opts.Config, Warn, origins) : FtpConfig.Defaults;
         int i = 0;
         foreach (var o in opts.Overrides)
-            config = ConfigParser.ApplySetting(config, o, $"-o #{++i}", Warn);
-        ConfigValidator.Validate(config);
+            config = ConfigParser.ApplySetting(config, o, $"-o #{++i}", Warn, origins);
+        ConfigValidator.Validate(config, origins);
         return config;
     }
 }

@@ -15,7 +15,8 @@ public static class ConfigParser
     /// bad values throw ConfigException("file:line: ..."); vsftpd keys we do not implement are
     /// reported through <paramref name="warn"/>.
     /// </summary>
-    public static FtpConfig Apply(FtpConfig start, string text, string fileName, Action<string>? warn = null)
+    public static FtpConfig Apply(FtpConfig start, string text, string fileName, Action<string>? warn = null,
+        IDictionary<string, string>? origins = null)
     {
         var c = start;
         int lineNo = 0;
@@ -24,13 +25,17 @@ public static class ConfigParser
             lineNo++;
             string line = raw.TrimEnd('\r');
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
-            c = ApplySetting(c, line, $"{fileName}:{lineNo}", warn);
+            c = ApplySetting(c, line, $"{fileName}:{lineNo}", warn, origins);
         }
         return c;
     }
 
-    /// <summary>Applies one "key=value" setting; <paramref name="where"/> prefixes any error.</summary>
-    public static FtpConfig ApplySetting(FtpConfig c, string setting, string where, Action<string>? warn = null)
+    /// <summary>
+    /// Applies one "key=value" setting; <paramref name="where"/> prefixes any error. With
+    /// <paramref name="origins"/>, records where each key was last set (for errors across keys).
+    /// </summary>
+    public static FtpConfig ApplySetting(FtpConfig c, string setting, string where, Action<string>? warn = null,
+        IDictionary<string, string>? origins = null)
     {
         int eq = setting.IndexOf('=');
         if (eq <= 0)
@@ -47,7 +52,9 @@ public static class ConfigParser
             }
             throw new ConfigException($"{where}: unknown key '{Clip(name)}'");
         }
-        return key.Set(c, ParseValue(key, value, where));
+        var result = key.Set(c, ParseValue(key, value, where));
+        if (origins != null) origins[key.Name] = where;
+        return result;
     }
 
     private static object ParseValue(ConfigKey key, string value, string where)
@@ -90,7 +97,7 @@ public static class ConfigParser
     private static string Clip(string s) => s.Length > 60 ? s[..60] + "..." : s;
 
     /// <summary>Reads a config file over the defaults; a missing file is an error naming it.</summary>
-    public static FtpConfig LoadFile(string path, Action<string>? warn = null)
+    public static FtpConfig LoadFile(string path, Action<string>? warn = null, IDictionary<string, string>? origins = null)
     {
         string text;
         try { text = File.ReadAllText(path); }
@@ -98,6 +105,6 @@ public static class ConfigParser
         {
             throw new ConfigException($"{path}: cannot read: {e.Message}");
         }
-        return Apply(FtpConfig.Defaults, text, path, warn);
+        return Apply(FtpConfig.Defaults, text, path, warn, origins);
     }
 }

@@ -1,12 +1,19 @@
-// Checks that hold across keys (port ranges, at least one listener); errors name the key.
+// Checks that hold across keys (port ranges, at least one listener); errors name the key, and where it was set when known.
 using System.Net;
 
 namespace FtpFork.Common.Config;
 
 public static class ConfigValidator
 {
-    public static void Validate(FtpConfig c)
+    /// <summary>
+    /// Throws ConfigException naming the key; with <paramref name="origins"/> (key → "file:line" or
+    /// "-o #n", from ConfigParser) the message starts with where that key was set.
+    /// </summary>
+    public static void Validate(FtpConfig c, IReadOnlyDictionary<string, string>? origins = null)
     {
+        void Fail(string key, string why) =>
+            throw new ConfigException((origins != null && origins.TryGetValue(key, out var at) ? at + ": " : "") + $"{key}: {why}");
+
         if (c.ListenPort is < 1 or > 65535) Fail("listen_port", $"{c.ListenPort} is not a port (1-65535)");
         if (c.PasvMinPort > 65535) Fail("pasv_min_port", $"{c.PasvMinPort} is not a port");
         if (c.PasvMaxPort > 65535) Fail("pasv_max_port", $"{c.PasvMaxPort} is not a port");
@@ -22,6 +29,4 @@ public static class ConfigValidator
         if (c.WorkerPoolSize > 1000) Fail("worker_pool_size", "at most 1000");
         if (c.MaxClients < 0 || c.MaxPerIp < 0) Fail("max_clients", "negative");
     }
-
-    private static void Fail(string key, string why) => throw new ConfigException($"{key}: {why}");
 }

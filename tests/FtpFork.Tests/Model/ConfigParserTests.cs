@@ -162,6 +162,19 @@ public class ConfigParserTests
     }
 
     [Test]
+    public void ValidatorErrorsSayWhereTheKeyWasSet()
+    {
+        var origins = new Dictionary<string, string>();
+        var c = ConfigParser.Apply(FtpConfig.Defaults, "# ports\npasv_min_port=3000\n\npasv_max_port=2000\n", "t.conf", null, origins);
+        Assert.That(Assert.Throws<ConfigException>(() => ConfigValidator.Validate(c, origins))!.Message,
+            Is.EqualTo("t.conf:2: pasv_min_port: 3000 is above pasv_max_port 2000"));
+        c = ConfigParser.ApplySetting(c, "pasv_min_port=1000", "-o #1", null, origins);
+        c = ConfigParser.ApplySetting(c, "listen=NO", "-o #2", null, origins);
+        Assert.That(Assert.Throws<ConfigException>(() => ConfigValidator.Validate(c, origins))!.Message,
+            Is.EqualTo("-o #2: listen: both listen and listen_ipv6 are NO: nothing to listen on"));
+    }
+
+    [Test]
     public void ValidatorAcceptsTheDefaultsAndTheSample()
     {
         Assert.DoesNotThrow(() => ConfigValidator.Validate(FtpConfig.Defaults));

@@ -103,7 +103,7 @@ public class MasterCommandLineTests
         Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: -o #1: listen_port: 70000 is out of range (1-65535)"));
         r = Master("-o", "pasv_min_port=3000", "-o", "pasv_max_port=2000", "--check");
         Assert.That(r.ExitCode, Is.EqualTo(1));
-        Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: pasv_min_port: 3000 is above pasv_max_port 2000"));
+        Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: -o #1: pasv_min_port: 3000 is above pasv_max_port 2000"), "where the key was set");
     }
 
     [Test]
