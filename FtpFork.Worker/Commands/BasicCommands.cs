@@ -13,8 +13,10 @@ public static class BasicCommands
 
     public static void Noop(Session s, string arg) => s.Control.Reply(ReplyCodes.CommandOk, "NOOP ok.");
 
+    /// <summary>FEAT from the table; the MLST line stars the facts this session has selected (RFC 3659 7.8).</summary>
     public static void Feat(Session s, string arg) =>
-        s.Control.ReplyMulti(ReplyCodes.SystemStatus, "Features:", CommandTable.Features.Select(f => " " + f), "End");
+        s.Control.ReplyMulti(ReplyCodes.SystemStatus, "Features:",
+            CommandTable.Features.Select(f => " " + (f.StartsWith("MLST ", StringComparison.Ordinal) ? ListFormat.MlstFeat(s.MlstFacts) : f)), "End");
 
     public static void Help(Session s, string arg)
     {

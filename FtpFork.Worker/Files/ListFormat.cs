@@ -20,6 +20,10 @@ public static class ListFormat
     /// <summary>The facts selected before any OPTS MLST.</summary>
     public static readonly string[] DefaultFacts = { "type", "size", "modify", "perm", "unix.mode", "unix.owner", "unix.group" };
 
+    /// <summary>FEAT's MLST line: every fact we know, those <paramref name="selected"/> marked with '*'.</summary>
+    public static string MlstFeat(IReadOnlyList<string> selected) =>
+        "MLST " + string.Concat(AllFacts.Select(f => f + (selected.Contains(f) ? "*" : "") + ";"));
+
     /// <summary>"drwxr-xr-x" from st_mode, with s/S and t/T as ls prints them.</summary>
     public static string PermString(uint mode)
     {

@@ -310,6 +310,8 @@ public class FilesServerTests
         Assert.That(r.Lines[1], Does.Match(@"^ type=file;size=5;modify=20200102030405;perm=r;unix\.mode=0644;unix\.owner=\d+;unix\.group=\d+; /pub/a\.txt$"));
         Assert.That(r.Lines[2], Is.EqualTo("250 End"));
         Assert.That(c.Command("OPTS MLST size;Type;bogus;").ToString(), Is.EqualTo("200 MLST OPTS type;size;"));
+        Assert.That(c.Command("FEAT").Lines, Does.Contain(" MLST type*;size*;modify;perm;unix.mode;unix.owner;unix.group;unique;"),
+            "FEAT follows OPTS MLST");
         Assert.That(c.Command("MLST /pub").Lines[1], Is.EqualTo(" type=dir;size=" + new FileInfo(Path.Combine(server.Root, "pub")).Length() + "; /pub"));
     }
 
