@@ -93,9 +93,10 @@ public sealed partial class MasterLoop
         {
             try
             {
-                var session = _pool.SpawnSession(o.Session, o.ConfigText, fd);
+                var session = _pool.SpawnSession(o.Session with { ClientCount = w.ClientCount }, o.ConfigText, fd);
                 session.ClientIp = w.ClientIp;
                 session.ClientPort = w.ClientPort;
+                session.ClientCount = w.ClientCount;
                 w.ClientIp = null; // the slot follows the client: released when the session worker is reaped
                 _log($"worker {w.Pid}: session moved to worker {session.Pid}");
             }

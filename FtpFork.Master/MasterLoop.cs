@@ -169,7 +169,7 @@ public sealed partial class MasterLoop
             }
             try
             {
-                Channel.Send(w.Channel, MessageType.Client, $"{ip}\n{port}", fd);
+                Channel.Send(w.Channel, MessageType.Client, $"{ip}\n{port}\n{_limits.Clients + 1}", fd);
             }
             catch (PosixException e)
             {
@@ -180,6 +180,7 @@ public sealed partial class MasterLoop
             w.ClientIp = ip;
             w.ClientPort = port;
             _limits.Take(ip);
+            w.ClientCount = _limits.Clients;
             _log($"client {ip}:{port} -> worker {w.Pid}");
             return;
         }

@@ -13,6 +13,8 @@ public sealed class WorkerProc
     /// <summary>The client's address once a client was handed over; null while in the pool.</summary>
     public string? ClientIp { get; set; }
     public int ClientPort { get; set; }
+    /// <summary>Clients connected when this one was handed over, itself included (STAT shows it, as vsftpd).</summary>
+    public int ClientCount { get; set; }
     /// <summary>A logged-in session's worker (started with the user's identity), never a pool worker.</summary>
     public bool IsSession { get; init; }
     /// <summary>The control fd a pre-login worker passed with AUTH, held while its login is checked; -1 otherwise.</summary>

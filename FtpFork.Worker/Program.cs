@@ -71,6 +71,7 @@ public static class Program
         var session = NewSession(config, client.Value.Fd, peer[0]);
         session.UserLists = lists;
         session.Prelogin = identity;
+        if (peer.Length > 2 && int.TryParse(peer[2], out int count)) session.ClientCountAtStart = count;
         Publish(session);
         session.Run();
         session.Control.Finish();
@@ -93,6 +94,7 @@ public static class Program
         Preload.ForConfig(config);
         var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
         var session = NewSession(config, first.Fd, h.ClientIp);
+        session.ClientCountAtStart = h.ClientCount;
         try
         {
             if (h.ChangeIdentity)

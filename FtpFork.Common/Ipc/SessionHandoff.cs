@@ -12,10 +12,10 @@ namespace FtpFork.Common.Ipc;
 public sealed record SessionHandoff(
     string User, bool Anonymous, bool ChangeIdentity, uint[] Groups, uint Uid, uint Gid,
     string Chroot, string ViewRoot, string Cwd, int Umask, string ClientIp, int ClientPort,
-    char Type, bool Utf8, byte[] Pending)
+    char Type, bool Utf8, byte[] Pending, int ClientCount = 0)
 {
     private static readonly string[] Keys =
-        { "user", "anon", "change", "groups", "uid", "gid", "chroot", "view", "cwd", "umask", "ip", "port", "type", "utf8", "pending" };
+        { "user", "anon", "change", "groups", "uid", "gid", "chroot", "view", "cwd", "umask", "ip", "port", "type", "utf8", "pending", "count" };
 
     public string Format() => string.Join("\n", new[]
     {
@@ -23,6 +23,7 @@ public sealed record SessionHandoff(
         string.Join(",", Groups.Select(g => g.ToString(CultureInfo.InvariantCulture))), Uid.ToString(CultureInfo.InvariantCulture),
         Gid.ToString(CultureInfo.InvariantCulture), Chroot, ViewRoot, Cwd, Umask.ToString(CultureInfo.InvariantCulture),
         ClientIp, ClientPort.ToString(CultureInfo.InvariantCulture), Type.ToString(), Utf8 ? "1" : "0", Convert.ToBase64String(Pending),
+        ClientCount.ToString(CultureInfo.InvariantCulture),
     }.Select((v, i) => Keys[i] + "=" + v));
 
     /// <summary>Strict: every key once, in order; a broken message is a broken invariant (throws).</summary>
@@ -41,7 +42,7 @@ public sealed record SessionHandoff(
         var h = new SessionHandoff(v[0], Flag(v[1]), Flag(v[2]), groups, uint.Parse(v[4], CultureInfo.InvariantCulture),
             uint.Parse(v[5], CultureInfo.InvariantCulture), v[6], v[7], v[8], int.Parse(v[9], CultureInfo.InvariantCulture),
             v[10], int.Parse(v[11], CultureInfo.InvariantCulture), v[12] is "A" or "I" ? v[12][0] : throw new FormatException("SESSION: bad type"),
-            Flag(v[13]), Convert.FromBase64String(v[14]));
+            Flag(v[13]), Convert.FromBase64String(v[14]), int.Parse(v[15], NumberStyles.None, CultureInfo.InvariantCulture));
         if (h.ChangeIdentity && (h.Uid == 0 || h.Gid == 0)) throw new FormatException("SESSION: uid/gid 0");
         return h;
     }

@@ -101,6 +101,7 @@ public static class ListCommands
         yield return $"Session timeout in seconds is {s.Config.IdleSessionTimeout}";
         yield return "Control connection is plain text";
         yield return "Data connections will be plain text";
+        if (s.ClientCountAtStart > 0) yield return $"At session startup, client count was {s.ClientCountAtStart}";
         yield return $"FtpFork {ConfigTable.Version} - secure, fast, stable";
     }
 }

@@ -12,6 +12,8 @@ public sealed partial class Session
     public ControlConnection Control { get; }
     public Timeouts Timeouts { get; }
     public string ClientIp { get; }
+    /// <summary>Clients connected when this one arrived, itself included (STAT, as vsftpd); 0 if unknown.</summary>
+    public int ClientCountAtStart { get; set; }
     public int ChannelFd { get; }
 
     // Login state

@@ -32,6 +32,7 @@ public class AccountsTests
         int preLogin = Workers.Find(server, "127.0.0.1: connected");
         Assert.That(c.Login(_user.Name, _user.Password).Code, Is.EqualTo(230), server.Log);
         Assert.That(c.Command("PWD").Text, Does.StartWith($"\"{_user.Home}\""));
+        Assert.That(c.Command("STAT").Lines, Does.Contain("     At session startup, client count was 1"), "carried over to the session worker");
         int pid = Workers.Find(server, $"{_user.Name}:");
         Assert.That(pid, Is.Not.Zero.And.Not.EqualTo(preLogin), "the session moved to a new worker");
         Assert.That(ProcTools.StatusField(pid, "Uid"), Is.All.EqualTo(_user.Uid.ToString()));

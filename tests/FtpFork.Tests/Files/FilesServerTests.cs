@@ -112,6 +112,9 @@ public class FilesServerTests
         var status = c.Command("STAT");
         Assert.That(status.Code, Is.EqualTo(211));
         Assert.That(status.ToString(), Does.Contain("Logged in as anonymous").And.Contain("TYPE: ASCII"));
+        Assert.That(status.Lines, Does.Contain("     At session startup, client count was 1"));
+        using var second = LoggedIn(server);
+        Assert.That(second.Command("STAT").Lines, Does.Contain("     At session startup, client count was 2"), "as vsftpd: itself included");
     }
 
     [Test]
