@@ -19,6 +19,8 @@ public sealed partial class MasterLoop
     private Authenticator _auth = null!;
     private bool _stopping;
     private long _refillPausedUntil;
+    // Accepted clients (slot taken) waiting for a worker to start: served first when one is ready.
+    private readonly Queue<(Socket Client, string Ip, int Port)> _waiting = new();
 
     public MasterLoop(FtpConfig config, Action<string> log)
     {
@@ -47,30 +49,33 @@ public sealed partial class MasterLoop
         StartSignalThread();
         _log($"listening on {where} (pool {_config.WorkerPoolSize}, max_clients {_config.MaxClients}, max_per_ip {_config.MaxPerIp}, open files {nofile})");
         _pool.SetBaseSize(_config.WorkerPoolSize);
-        RefillPool();
+        _pool.Refill();
 
         while (!_stopping || _pool.Count > 0)
         {
-            var fds = new List<int> { _wake.ReadFd, _auth.WakeFd };
+            var fds = new List<int> { _wake.ReadFd, _auth.WakeFd, _pool.StarterFd };
             fds.AddRange(_listeners.Select(l => (int)l.Handle));
             var channels = _pool.All.Where(w => w.Channel >= 0).ToList();
             fds.AddRange(channels.Select(w => w.Channel));
-            // Starting workers stays off the accept path: while the pool is short, poll without
-            // waiting and start one only when nothing is pending; a grown pool shrinks after 10 s quiet.
+            // Workers are started by the pool's starter thread, never on this loop (posix_spawn blocks
+            // until the child has exec'd); a grown pool shrinks after 10 s quiet.
             bool grown = _pool.Target > _config.WorkerPoolSize;
+            bool paused = Environment.TickCount64 < _refillPausedUntil;
             long pause = Math.Max(0, _refillPausedUntil - Environment.TickCount64);
-            int timeout = _stopping ? -1 : _pool.NeedsWorker ? (int)pause : grown ? QuietMs : -1;
+            int timeout = _stopping ? -1 : paused && _pool.NeedsWorker ? (int)pause : grown ? QuietMs : -1;
             bool[] ready = RawIo.PollRead(fds, timeout);
             bool anyReady = ready.Any(r => r);
 
             if (ready[0]) foreach (byte b in _wake.Drain()) OnSignal((Sig)b);
             if (ready[1]) foreach (var outcome in _auth.Drain()) OnAuthOutcome(outcome);
+            if (ready[2] && _pool.CollectStarted() > 0) ServeWaiting();
+            const int first = 3;
             for (int i = 0; i < _listeners.Count && !_stopping; i++)
-                if (ready[2 + i]) Accept(_listeners[i]);
+                if (ready[first + i]) Accept(_listeners[i]);
             for (int i = 0; i < channels.Count; i++)
-                if (ready[2 + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
+                if (ready[first + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
             if (_stopping) continue;
-            if (_pool.NeedsWorker && Environment.TickCount64 >= _refillPausedUntil && (!anyReady || _pool.IdleCount == 0)) RefillPool();
+            if (_pool.NeedsWorker && !paused) _pool.Refill();
             else if (!anyReady && grown && timeout == QuietMs) _pool.Shrink(_config.WorkerPoolSize);
         }
         _log("stopped: every worker has exited");
@@ -111,6 +116,12 @@ public sealed partial class MasterLoop
                 _log($"SIG{(sig == Sig.Term ? "TERM" : "INT")}: no longer accepting; waiting for {_pool.Count} worker(s)");
                 foreach (var l in _listeners) l.Dispose();
                 _listeners.Clear();
+                while (_waiting.Count > 0)
+                {
+                    var (client, ip, _) = _waiting.Dequeue();
+                    client.Dispose();
+                    _limits.Release(ip);
+                }
                 _pool.SignalAll();
                 break;
             case Sig.Hup:
@@ -131,45 +142,55 @@ public sealed partial class MasterLoop
             _log($"accept: {e.SocketErrorCode}"); // EMFILE, ECONNABORTED...: a log line, the loop goes on
             return;
         }
-        using (client)
+        var peer = (IPEndPoint)client.RemoteEndPoint!;
+        string ip = (peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address).ToString();
+        string? refusal = _limits.Refusal(ip);
+        if (refusal != null)
         {
-            var peer = (IPEndPoint)client.RemoteEndPoint!;
-            string ip = (peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address).ToString();
-            string? refusal = _limits.Refusal(ip);
-            if (refusal != null)
+            try
             {
-                try
-                {
-                    client.Blocking = false;
-                    client.Send(Encoding.ASCII.GetBytes(refusal));
-                    client.Shutdown(SocketShutdown.Both);
-                }
-                catch (SocketException) { /* the client is gone already */ }
-                _log($"refused {ip}: {refusal.TrimEnd()}");
-                return;
+                client.Blocking = false;
+                client.Send(Encoding.ASCII.GetBytes(refusal));
+                client.Shutdown(SocketShutdown.Both);
             }
-            HandOver(client, ip, peer.Port);
+            catch (SocketException) { /* the client is gone already */ }
+            _log($"refused {ip}: {refusal.TrimEnd()}");
+            client.Dispose();
+            return;
+        }
+        _limits.Take(ip); // the slot is the client's from now on, waiting or served
+        if (_waiting.Count == 0 && HandOver(client, ip, peer.Port)) return;
+        _waiting.Enqueue((client, ip, peer.Port));
+        ServeWaiting();
+        _pool.EnsureStarting(_waiting.Count); // one start on its way per waiting client
+    }
+
+    /// <summary>Hands waiting clients, oldest first, to the workers that have become ready.</summary>
+    private void ServeWaiting()
+    {
+        while (_waiting.Count > 0 && _pool.IdleCount > 0)
+        {
+            var (client, ip, port) = _waiting.Peek();
+            if (!HandOver(client, ip, port)) return;
+            _waiting.Dequeue();
         }
     }
 
-    private void HandOver(Socket client, string ip, int port)
+    /// <summary>
+    /// Passes the client to a ready worker and closes the master's copy. False when no worker is
+    /// ready (one is being started): the caller keeps the client waiting. A client no worker would
+    /// take is closed (true: it is done with).
+    /// </summary>
+    private bool HandOver(Socket client, string ip, int port)
     {
         int fd = (int)client.Handle;
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            WorkerProc w;
+            var w = _pool.Take();
+            if (w == null) return false;
             try
             {
-                w = _pool.Take();
-            }
-            catch (PosixException e)
-            {
-                _log($"cannot start a worker for {ip}: {e.Message}");
-                return;
-            }
-            try
-            {
-                Channel.Send(w.Channel, MessageType.Client, $"{ip}\n{port}\n{_limits.Clients + 1}", fd);
+                Channel.Send(w.Channel, MessageType.Client, $"{ip}\n{port}\n{_limits.Clients}", fd);
             }
             catch (PosixException e)
             {
@@ -179,29 +200,18 @@ public sealed partial class MasterLoop
             }
             w.ClientIp = ip;
             w.ClientPort = port;
-            _limits.Take(ip);
             w.ClientCount = _limits.Clients;
+            client.Dispose();
             _log($"client {ip}:{port} -> worker {w.Pid}");
-            return;
+            return true;
         }
         _log($"no worker took client {ip}:{port}; closed");
+        client.Dispose();
+        _limits.Release(ip);
+        return true;
     }
 
     private const int QuietMs = 10_000;
-
-    /// <summary>Starts one ready worker; at start-up the whole pool.</summary>
-    private void RefillPool()
-    {
-        try
-        {
-            if (_pool.Count == 0) _pool.Refill(_config.WorkerPoolSize);
-            else _pool.SpawnOne();
-        }
-        catch (PosixException e)
-        {
-            _log($"cannot refill the worker pool: {e.Message}");
-        }
-    }
 
     private void OnWorkerReadable(WorkerProc w)
     {

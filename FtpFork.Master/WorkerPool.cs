@@ -30,7 +30,14 @@ public sealed class WorkerPool
     private readonly string _configText;
     private readonly Dictionary<int, WorkerProc> _byPid = new();
     private readonly Queue<WorkerProc> _idle = new();
+    private readonly Queue<WorkerProc> _spare = new();
     private readonly Action<string> _log;
+    private readonly WorkerStarter _starter;
+    // Starts requested from the starter thread and not collected yet, by kind.
+    private int _pendingPool, _pendingSpare;
+    // Pids reaped before their start was collected (a worker that died at once): dropped when it is.
+    private readonly HashSet<int> _reapedEarly = new();
+    private bool _stopping;
 
     public WorkerPool(FtpConfig config, Action<string> log)
     {
@@ -39,31 +46,69 @@ public sealed class WorkerPool
         _log = log;
         if (!File.Exists(_workerPath))
             throw new FileNotFoundException($"worker binary not found beside the master: {_workerPath}");
+        _starter = new WorkerStarter(StartOne);
     }
 
-    /// <summary>What new pool workers become before their first client (PRELOGIN); set by the master at start.</summary>
+    /// <summary>What new pool workers become before their first client (PRELOGIN); set by the master before the first start.</summary>
     public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
 
-    public int Count => _byPid.Count;
+    /// <summary>Workers alive or being started: the master runs until this is 0 after a stop.</summary>
+    public int Count => _byPid.Count + _pendingPool + _pendingSpare;
     public int IdleCount => _idle.Count;
     public IEnumerable<WorkerProc> All => _byPid.Values;
+    /// <summary>Readable when started workers are ready to be collected (CollectStarted).</summary>
+    public int StarterFd => _starter.WakeFd;
 
-    /// <summary>Starts one worker on a fresh socketpair and sends it its pre-login identity and the configuration.</summary>
-    public WorkerProc Spawn()
+    /// <summary>
+    /// On the starter thread: a new worker on a fresh socketpair; a pool worker is sent its
+    /// pre-login identity and the configuration right away (a spare waits for SESSION).
+    /// </summary>
+    private (int Pid, int Channel) StartOne(WorkerKind kind)
     {
-        var (pid, mine) = Start("ftpfork: worker");
-        var w = new WorkerProc { Pid = pid, Channel = mine };
-        _byPid[pid] = w;
-        try
+        var (pid, mine) = Start(kind == WorkerKind.Pool ? "ftpfork: worker" : "ftpfork: spare");
+        if (kind == WorkerKind.Pool)
         {
-            Channel.Send(mine, MessageType.Prelogin, Prelogin.Format());
-            Channel.Send(mine, MessageType.Config, _configText);
+            try
+            {
+                Channel.Send(mine, MessageType.Prelogin, Prelogin.Format());
+                Channel.Send(mine, MessageType.Config, _configText);
+            }
+            catch (PosixException)
+            {
+                // It died at once; SIGCHLD reaps it, and its closed channel keeps it from being used.
+            }
         }
-        catch (PosixException e)
+        return (pid, mine);
+    }
+
+    /// <summary>
+    /// Takes in what the starter thread started. Returns how many pool workers became ready (the
+    /// master then serves clients waiting for one).
+    /// </summary>
+    public int CollectStarted()
+    {
+        int ready = 0;
+        foreach (var s in _starter.Collect())
         {
-            _log($"worker {pid}: cannot send its start messages: {e.Message}");
+            if (s.Kind == WorkerKind.Pool) _pendingPool--; else _pendingSpare--;
+            if (s.Error != null)
+            {
+                if (!_stopping) _log($"cannot start a worker: {s.Error}");
+                continue;
+            }
+            var w = new WorkerProc { Pid = s.Pid, Channel = s.Channel, IsSession = s.Kind == WorkerKind.Spare };
+            bool gone = _reapedEarly.Remove(s.Pid);
+            if (gone || _stopping)
+            {
+                CloseChannel(w); // already reaped, or we are stopping: an idle worker leaves on EOF
+                if (!gone) _byPid[s.Pid] = w; // still to be reaped
+                continue;
+            }
+            _byPid[s.Pid] = w;
+            if (s.Kind == WorkerKind.Pool) { _idle.Enqueue(w); ready++; }
+            else _spare.Enqueue(w);
         }
-        return w;
+        return ready;
     }
 
     /// <summary>
@@ -91,6 +136,7 @@ public sealed class WorkerPool
     /// <summary>
     /// A spare: a worker started (as the master's user) that has been told nothing yet; it becomes a
     /// logged-in session's worker when SESSION arrives, so a login does not wait for a process start.
+    /// Started here, on the loop, only when none is ready (normally the starter thread keeps some).
     /// </summary>
     private WorkerProc StartSpare()
     {
@@ -133,12 +179,6 @@ public sealed class WorkerPool
 
     public WorkerProc? Find(int pid) => _byPid.GetValueOrDefault(pid);
 
-    /// <summary>Tops the ready pool up to <paramref name="size"/> workers.</summary>
-    public void Refill(int size)
-    {
-        while (_idle.Count < size) _idle.Enqueue(Spawn());
-    }
-
     // Pool sizing: worker_pool_size ready workers; the target doubles (up to MaxTarget) each time a
     // client finds the pool empty, and falls back to the configured size after a quiet spell.
     private const int MaxTarget = 64;
@@ -147,18 +187,35 @@ public sealed class WorkerPool
     /// <summary>How many ready workers the pool aims for now.</summary>
     public int Target => _target;
 
-    private readonly Queue<WorkerProc> _spare = new();
-
-    /// <summary>True while the pool holds fewer ready (pre-login) or spare (session) workers than its target.</summary>
-    public bool NeedsWorker => _idle.Count < _target || _spare.Count < _target;
+    /// <summary>True while the pool holds (or is starting) fewer ready or spare workers than its target.</summary>
+    public bool NeedsWorker => !_stopping && (_idle.Count + _pendingPool < _target || _spare.Count + _pendingSpare < _target);
 
     public void SetBaseSize(int size) => _target = size;
 
-    /// <summary>Starts one ready worker (the master calls this when nothing else is pending).</summary>
-    public void SpawnOne()
+    // Starts in flight for refilling: the starter works one at a time, so a longer queue would only
+    // make a start for a waiting client (EnsureStarting) wait behind it.
+    private const int MaxRefillInFlight = 2;
+
+    /// <summary>Asks the starter thread for missing ready (pre-login) and spare (session) workers, a couple at a time.</summary>
+    public void Refill()
     {
-        if (_idle.Count <= _spare.Count) _idle.Enqueue(Spawn());
-        else _spare.Enqueue(StartSpare());
+        while (NeedsWorker && _pendingPool + _pendingSpare < MaxRefillInFlight)
+        {
+            if (_idle.Count + _pendingPool <= _spare.Count + _pendingSpare && _idle.Count + _pendingPool < _target) RequestPool();
+            else RequestSpare();
+        }
+    }
+
+    private void RequestPool()
+    {
+        _pendingPool++;
+        _starter.Request(WorkerKind.Pool);
+    }
+
+    private void RequestSpare()
+    {
+        _pendingSpare++;
+        _starter.Request(WorkerKind.Spare);
     }
 
     /// <summary>Back to <paramref name="size"/>: extra ready workers lose their channel and exit.</summary>
@@ -169,25 +226,38 @@ public sealed class WorkerPool
         while (_spare.Count > size) CloseChannel(_spare.Dequeue());
     }
 
-    /// <summary>A ready worker, started now when the pool is empty (and the pool grows for next time).</summary>
-    public WorkerProc Take()
+    /// <summary>
+    /// A ready worker, or null when none is (the client then waits for one, see EnsureStarting;
+    /// the pool grows for next time).
+    /// </summary>
+    public WorkerProc? Take()
     {
         var ready = TakeLive(_idle);
         if (ready != null) return ready;
         if (_target > 0) _target = Math.Min(MaxTarget, _target * 2);
-        return Spawn();
+        return null;
+    }
+
+    /// <summary>Makes sure at least <paramref name="count"/> pool workers are being started (for waiting clients).</summary>
+    public void EnsureStarting(int count)
+    {
+        while (!_stopping && _pendingPool < count) RequestPool();
     }
 
     /// <summary>Forgets a reaped worker; returns it so the caller can release its client's slot.</summary>
     public WorkerProc? Reaped(int pid)
     {
-        if (!_byPid.Remove(pid, out var w)) return null;
+        if (!_byPid.Remove(pid, out var w))
+        {
+            if (_pendingPool + _pendingSpare > 0) _reapedEarly.Add(pid); // started, not collected yet
+            return null;
+        }
         CloseChannel(w);
         Posix.Close(w.AuthFd);
         w.AuthFd = -1;
         if (_idle.Contains(w))
         {
-            // A pool worker died before serving anyone: drop it, so Refill counts only live workers.
+            // A pool worker died before serving anyone: drop it, so the pool counts only live workers.
             var live = _idle.Where(x => x != w).ToList();
             _idle.Clear();
             foreach (var x in live) _idle.Enqueue(x);
@@ -201,9 +271,11 @@ public sealed class WorkerPool
         w.Channel = -1;
     }
 
-    /// <summary>Stop: pool workers lose their channel (they exit on EOF); every worker gets SIGTERM.</summary>
+    /// <summary>Stop: no more starts; pool workers lose their channel (they exit on EOF); every worker gets SIGTERM.</summary>
     public void SignalAll()
     {
+        _stopping = true;
+        _starter.Stop();
         while (_idle.Count > 0) CloseChannel(_idle.Dequeue());
         while (_spare.Count > 0) CloseChannel(_spare.Dequeue());
         foreach (var w in _byPid.Values) SignalWatch.Send(w.Pid, Sig.Term);

@@ -121,6 +121,29 @@ public class ModelProcessTests
     }
 
     [Test]
+    public void ClientsArrivingTogetherAtAnEmptyPoolWaitAndAreAllServed()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=0");
+        // Six connections before any worker exists: the master keeps them (and their slots) until
+        // workers it starts for them are ready, oldest first.
+        var clients = Enumerable.Range(0, 6).Select(_ => s.Connect()).ToList();
+        try
+        {
+            foreach (var c in clients) Assert.That(c.ReadReply().Code, Is.EqualTo(220), s.Log);
+            foreach (var c in clients) Assert.That(c.Login("anonymous", "x@y").Code, Is.EqualTo(230), s.Log);
+            Assert.That(ModelTools.WaitSessions(s, 6), Has.Count.EqualTo(6));
+            var pids = clients.Select(c => ModelTools.WorkerOf(s, c)).ToList();
+            Assert.That(pids.Distinct().Count(), Is.EqualTo(6), "one worker per client");
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+        Assert.That(ProcTools.WaitUntil(() => ProcTools.Children(s.Pid).Count == 0, ModelTools.Wait), Is.True, "all reaped");
+        Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
+    }
+
+    [Test]
     public void KilledSessionWorkerAffectsNoOtherAndThePoolRefills()
     {
         using var s = ServerProcess.Start("worker_pool_size=2");
