@@ -75,7 +75,7 @@ public static class ConfigParser
                     bool octal = key.Kind == KeyKind.Octal || (v.Length > 1 && v[0] == '0');
                     try
                     {
-                        if (v.Length == 0 || v.Any(ch => !char.IsAsciiDigit(ch))) throw new FormatException();
+                        if (v.Length == 0 || v.AsSpan().ContainsAnyExceptInRange('0', '9')) throw new FormatException();
                         long n = octal ? Convert.ToInt64(v, 8) : long.Parse(v, CultureInfo.InvariantCulture);
                         if (n > int.MaxValue) throw new OverflowException();
                         if (ConfigTable.Ranges.TryGetValue(key.Name, out var r) && (n < r.Min || n > r.Max))

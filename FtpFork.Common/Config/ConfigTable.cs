@@ -139,7 +139,14 @@ public static class ConfigTable
         "better_stou", "log_die", "utf8_filesystem", "ssl_sni_hostname", "bind_retries",
     };
 
-    private static readonly Dictionary<string, ConfigKey> ByName = Keys.ToDictionary(k => k.Name);
+    private static readonly Dictionary<string, ConfigKey> ByName = Index(Keys);
+
+    private static Dictionary<string, ConfigKey> Index(IReadOnlyList<ConfigKey> keys)
+    {
+        var d = new Dictionary<string, ConfigKey>(keys.Count);
+        foreach (var k in keys) d.Add(k.Name, k); // Add: a duplicate name throws, as ToDictionary did
+        return d;
+    }
 
     public static ConfigKey? Find(string name) => ByName.GetValueOrDefault(name);
 

@@ -35,14 +35,20 @@ public sealed class UserLists
         return c.ChrootLocalUser ? !listed : listed;
     }
 
-    public static HashSet<string> ReadNames(string path) => ReadLines(path).ToHashSet(StringComparer.Ordinal);
+    public static HashSet<string> ReadNames(string path) => new(ReadLines(path), StringComparer.Ordinal);
 
     /// <summary>The trimmed, non-empty, non-comment lines of a file; none when it cannot be read.</summary>
     public static List<string> ReadLines(string path)
     {
         try
         {
-            return File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] != '#').ToList();
+            var lines = new List<string>();
+            foreach (var raw in File.ReadLines(path))
+            {
+                string l = raw.Trim();
+                if (l.Length > 0 && l[0] != '#') lines.Add(l);
+            }
+            return lines;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

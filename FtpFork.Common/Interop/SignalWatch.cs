@@ -14,15 +14,17 @@ public sealed class SignalWatch
     public SignalWatch(params Sig[] which)
     {
         _names = which;
-        _signals = which.Select(s => new UnixSignal(s switch
-        {
-            Sig.Alarm => Signum.SIGALRM,
-            Sig.Child => Signum.SIGCHLD,
-            Sig.Term => Signum.SIGTERM,
-            Sig.Int => Signum.SIGINT,
-            Sig.Hup => Signum.SIGHUP,
-            _ => throw new ArgumentOutOfRangeException(nameof(which)),
-        })).ToArray();
+        _signals = new UnixSignal[which.Length];
+        for (int i = 0; i < which.Length; i++)
+            _signals[i] = new UnixSignal(which[i] switch
+            {
+                Sig.Alarm => Signum.SIGALRM,
+                Sig.Child => Signum.SIGCHLD,
+                Sig.Term => Signum.SIGTERM,
+                Sig.Int => Signum.SIGINT,
+                Sig.Hup => Signum.SIGHUP,
+                _ => throw new ArgumentOutOfRangeException(nameof(which)),
+            });
     }
 
     /// <summary>Blocks until one of the signals has arrived; clears and returns it.</summary>

@@ -16,9 +16,13 @@ public sealed record AuthRequest(string User, string Password, char Type, bool U
     public const int MaxBody = 16 * 1024;
 
     /// <summary>A user name: 1-32 ASCII letters, digits, . _ - @, not starting with '-' or '.' (no "..").</summary>
-    public static bool ValidUserName(string name) =>
-        name.Length is > 0 and <= MaxUser &&
-        name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' or '@') && name[0] is not ('-' or '.');
+    public static bool ValidUserName(string name)
+    {
+        if (name.Length is 0 or > MaxUser || name[0] is '-' or '.') return false;
+        foreach (char ch in name)
+            if (!(char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' or '@')) return false;
+        return true;
+    }
 
     /// <summary>A password the request can carry: at most 1024 UTF-8 bytes, no NUL, LF or U+FFFD (a decoding scar).</summary>
     public static bool ValidPassword(string password) =>

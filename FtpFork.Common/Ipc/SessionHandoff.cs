@@ -17,14 +17,21 @@ public sealed record SessionHandoff(
     private static readonly string[] Keys =
         { "user", "anon", "change", "groups", "uid", "gid", "chroot", "view", "cwd", "umask", "ip", "port", "type", "utf8", "pending", "count" };
 
-    public string Format() => string.Join("\n", new[]
+    public string Format()
     {
-        User, Anonymous ? "1" : "0", ChangeIdentity ? "1" : "0",
-        string.Join(",", Groups.Select(g => g.ToString(CultureInfo.InvariantCulture))), Uid.ToString(CultureInfo.InvariantCulture),
-        Gid.ToString(CultureInfo.InvariantCulture), Chroot, ViewRoot, Cwd, Umask.ToString(CultureInfo.InvariantCulture),
-        ClientIp, ClientPort.ToString(CultureInfo.InvariantCulture), Type.ToString(), Utf8 ? "1" : "0", Convert.ToBase64String(Pending),
-        ClientCount.ToString(CultureInfo.InvariantCulture),
-    }.Select((v, i) => Keys[i] + "=" + v));
+        var groups = new string[Groups.Length];
+        for (int i = 0; i < groups.Length; i++) groups[i] = Groups[i].ToString(CultureInfo.InvariantCulture);
+        string[] v =
+        {
+            User, Anonymous ? "1" : "0", ChangeIdentity ? "1" : "0",
+            string.Join(",", groups), Uid.ToString(CultureInfo.InvariantCulture),
+            Gid.ToString(CultureInfo.InvariantCulture), Chroot, ViewRoot, Cwd, Umask.ToString(CultureInfo.InvariantCulture),
+            ClientIp, ClientPort.ToString(CultureInfo.InvariantCulture), Type.ToString(), Utf8 ? "1" : "0", Convert.ToBase64String(Pending),
+            ClientCount.ToString(CultureInfo.InvariantCulture),
+        };
+        for (int i = 0; i < v.Length; i++) v[i] = Keys[i] + "=" + v[i];
+        return string.Join("\n", v);
+    }
 
     /// <summary>Strict: every key once, in order; a broken message is a broken invariant (throws).</summary>
     public static SessionHandoff Parse(string body)
@@ -38,7 +45,9 @@ public sealed record SessionHandoff(
             v[i] = lines[i][(Keys[i].Length + 1)..];
         }
         static bool Flag(string s) => s switch { "1" => true, "0" => false, _ => throw new FormatException("SESSION: bad flag") };
-        uint[] groups = v[3] == "" ? Array.Empty<uint>() : v[3].Split(',').Select(g => uint.Parse(g, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+        string[] gs = v[3] == "" ? Array.Empty<string>() : v[3].Split(',');
+        var groups = new uint[gs.Length];
+        for (int i = 0; i < gs.Length; i++) groups[i] = uint.Parse(gs[i], NumberStyles.None, CultureInfo.InvariantCulture);
         var h = new SessionHandoff(v[0], Flag(v[1]), Flag(v[2]), groups, uint.Parse(v[4], CultureInfo.InvariantCulture),
             uint.Parse(v[5], CultureInfo.InvariantCulture), v[6], v[7], v[8], int.Parse(v[9], CultureInfo.InvariantCulture),
             v[10], int.Parse(v[11], CultureInfo.InvariantCulture), v[12] is "A" or "I" ? v[12][0] : throw new FormatException("SESSION: bad type"),

@@ -1,4 +1,6 @@
 // Commands with no file system or data connection: QUIT SYST NOOP FEAT HELP PWD.
+using System.Text;
+
 namespace FtpFork.Worker;
 
 public static class BasicCommands
@@ -15,8 +17,15 @@ public static class BasicCommands
 
     /// <summary>FEAT from the table; the MLST line stars the facts this session has selected (RFC 3659 7.8).</summary>
     public static void Feat(Session s, string arg) =>
-        s.Control.ReplyMulti(ReplyCodes.SystemStatus, "Features:",
-            CommandTable.Features.Select(f => " " + (f.StartsWith("MLST ", StringComparison.Ordinal) ? ListFormat.MlstFeat(s.MlstFacts) : f)), "End");
+        s.Control.ReplyMulti(ReplyCodes.SystemStatus, "Features:", FeatLines(s), "End");
+
+    private static List<string> FeatLines(Session s)
+    {
+        var lines = new List<string>();
+        foreach (var f in CommandTable.Features)
+            lines.Add(" " + (f.StartsWith("MLST ", StringComparison.Ordinal) ? ListFormat.MlstFeat(s.MlstFacts) : f));
+        return lines;
+    }
 
     public static void Help(Session s, string arg)
     {
@@ -29,7 +38,18 @@ public static class BasicCommands
                 s.Control.Reply(ReplyCodes.HelpMessage, $"Syntax: {spec.Name} {spec.Help}");
             return;
         }
-        var lines = CommandTable.Verbs.Chunk(14).Select(row => " " + string.Join(" ", row.Select(v => v.PadRight(4))));
+        var lines = new List<string>();
+        var row = new StringBuilder();
+        int inRow = 0;
+        foreach (var v in CommandTable.Verbs)
+        {
+            row.Append(' ').Append(v.PadRight(4));
+            if (++inRow < 14) continue;
+            lines.Add(row.ToString());
+            row.Clear();
+            inRow = 0;
+        }
+        if (inRow > 0) lines.Add(row.ToString());
         s.Control.ReplyMulti(ReplyCodes.HelpMessage, "The following commands are recognized.", lines, "Help OK.");
     }
 

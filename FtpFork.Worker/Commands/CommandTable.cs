@@ -72,8 +72,27 @@ public static class CommandTable
     public static CommandSpec? Find(string verb) => ByVerb.GetValueOrDefault(verb);
 
     /// <summary>Every verb and alias, sorted (for HELP).</summary>
-    public static IEnumerable<string> Verbs => ByVerb.Keys.Order(StringComparer.Ordinal);
+    public static IEnumerable<string> Verbs
+    {
+        get
+        {
+            var verbs = new List<string>(ByVerb.Keys);
+            verbs.Sort(StringComparer.Ordinal);
+            return verbs;
+        }
+    }
 
     /// <summary>The FEAT lines, sorted, each as the table gives it.</summary>
-    public static IEnumerable<string> Features => All.Where(c => c.Feat != null).Select(c => c.Feat!).Distinct().Order(StringComparer.Ordinal);
+    public static IEnumerable<string> Features
+    {
+        get
+        {
+            var seen = new HashSet<string>();
+            var feats = new List<string>();
+            foreach (var c in All)
+                if (c.Feat != null && seen.Add(c.Feat)) feats.Add(c.Feat);
+            feats.Sort(StringComparer.Ordinal);
+            return feats;
+        }
+    }
 }

@@ -74,9 +74,12 @@ public static class Dispatcher
     /// <summary>cmds_allowed / cmds_denied, as vsftpd: comma-separated verbs.</summary>
     private static bool CommandAllowed(Session s, CommandSpec spec)
     {
-        static bool Listed(string list, string verb) =>
-            list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Any(v => v.Equals(verb, StringComparison.OrdinalIgnoreCase));
+        static bool Listed(string list, string verb)
+        {
+            foreach (var v in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (v.Equals(verb, StringComparison.OrdinalIgnoreCase)) return true;
+            return false;
+        }
         if (s.Config.CmdsAllowed != "" && !Listed(s.Config.CmdsAllowed, spec.Name)) return false;
         if (s.Config.CmdsDenied != "" && Listed(s.Config.CmdsDenied, spec.Name)) return false;
         return true;

@@ -107,7 +107,7 @@ public static class FileCommands
         if (sp < 14) return false;
         string stamp = arg[..sp];
         if (stamp.Length > 14 && stamp[14] != '.') return false;
-        if (!stamp[..14].All(char.IsAsciiDigit) || !stamp[14..].Skip(1).All(char.IsAsciiDigit)) return false;
+        if (stamp.AsSpan(0, 14).ContainsAnyExceptInRange('0', '9') || (stamp.Length > 15 && stamp.AsSpan(15).ContainsAnyExceptInRange('0', '9'))) return false;
         if (!DateTime.TryParseExact(stamp[..14], "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
                 localtime ? DateTimeStyles.AssumeLocal : DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when))
             return false;

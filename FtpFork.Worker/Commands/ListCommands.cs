@@ -73,7 +73,9 @@ public static class ListCommands
     {
         if (arg.Trim().Length == 0)
         {
-            s.Control.ReplyMulti(ReplyCodes.SystemStatus, "FTP server status:", StatusLines(s).Select(l => "     " + l), "End of status");
+            var status = new List<string>();
+            foreach (var l in StatusLines(s)) status.Add("     " + l);
+            s.Control.ReplyMulti(ReplyCodes.SystemStatus, "FTP server status:", status, "End of status");
             return;
         }
         if (!Permissions.Allows(s, Perm.List))
@@ -84,7 +86,9 @@ public static class ListCommands
         var r = ListRequest.Parse(arg);
         bool isDir = !r.DirOnly && s.Files.ResolveDirectory(r.Path.Length == 0 ? "." : r.Path) != null;
         string text = Lister.LongText(Collect(s, arg), Style(s), Now);
-        var lines = text.Split("\r\n", StringSplitOptions.None).SkipLast(1).Select(OneLine);
+        string[] parts = text.Split("\r\n", StringSplitOptions.None);
+        var lines = new string[parts.Length - 1];
+        for (int i = 0; i < lines.Length; i++) lines[i] = OneLine(parts[i]);
         s.Control.ReplyMulti(isDir ? ReplyCodes.DirectoryStatus : ReplyCodes.FileStatus, "Status follows:", lines, "End of status");
     }
 

@@ -1,4 +1,5 @@
 // Transfer parameters and small commands: TYPE, STRU, MODE, ALLO, ACCT, OPTS, SITE (CHMOD, UMASK, HELP).
+using System.Text;
 using FtpFork.Common.Interop;
 
 namespace FtpFork.Worker;
@@ -21,7 +22,7 @@ public static class ParamCommands
                 return;
         }
         bool known = a is "E" or "E N" or "A T" or "A C" or "E T" or "E C" ||
-                     (a.StartsWith('L') && a[1..].Trim() is { Length: > 0 } n && n.All(char.IsAsciiDigit));
+                     (a.StartsWith('L') && a[1..].Trim() is { Length: > 0 } n && !n.AsSpan().ContainsAnyExceptInRange('0', '9'));
         if (known)
             s.Control.Reply(ReplyCodes.BadParameter, "Unsupported TYPE.");
         else
@@ -65,9 +66,20 @@ public static class ParamCommands
         if (name == "MLST")
         {
             var wanted = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var chosen = ListFormat.AllFacts.Where(f => wanted.Any(w => w.Equals(f, StringComparison.OrdinalIgnoreCase))).ToArray();
-            s.MlstFacts = chosen;
-            s.Control.Reply(ReplyCodes.CommandOk, "MLST OPTS " + string.Concat(chosen.Select(f => f + ";")));
+            var chosen = new List<string>();
+            var reply = new StringBuilder("MLST OPTS ");
+            foreach (var f in ListFormat.AllFacts)
+            {
+                foreach (var w in wanted)
+                {
+                    if (!w.Equals(f, StringComparison.OrdinalIgnoreCase)) continue;
+                    chosen.Add(f);
+                    reply.Append(f).Append(';');
+                    break;
+                }
+            }
+            s.MlstFacts = chosen.ToArray();
+            s.Control.Reply(ReplyCodes.CommandOk, reply.ToString());
             return;
         }
         s.Control.Reply(ReplyCodes.BadArguments, "Option not understood.");
@@ -148,7 +160,7 @@ public static class ParamCommands
     public static bool TryOctal(string text, int max, out int value)
     {
         value = 0;
-        if (text.Length is 0 or > 4 || !text.All(c => c is >= '0' and <= '7')) return false;
+        if (text.Length is 0 or > 4 || text.AsSpan().ContainsAnyExceptInRange('0', '7')) return false;
         value = Convert.ToInt32(text, 8);
         return value <= max;
     }

@@ -67,7 +67,9 @@ public static class DataCommands
         s.Data.Clear();
         var parts = arg.Trim().Split(',');
         var v = new byte[6];
-        if (parts.Length != 6 || !parts.Select((p, i) => byte.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out v[i])).All(ok => ok))
+        bool ok = parts.Length == 6;
+        for (int i = 0; ok && i < 6; i++) ok = byte.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out v[i]);
+        if (!ok)
         {
             s.Control.Reply(ReplyCodes.SyntaxError, "Illegal PORT command.");
             return;

@@ -21,8 +21,18 @@ public static class ListFormat
     public static readonly string[] DefaultFacts = { "type", "size", "modify", "perm", "unix.mode", "unix.owner", "unix.group" };
 
     /// <summary>FEAT's MLST line: every fact we know, those <paramref name="selected"/> marked with '*'.</summary>
-    public static string MlstFeat(IReadOnlyList<string> selected) =>
-        "MLST " + string.Concat(AllFacts.Select(f => f + (selected.Contains(f) ? "*" : "") + ";"));
+    public static string MlstFeat(IReadOnlyList<string> selected)
+    {
+        var sb = new System.Text.StringBuilder("MLST ");
+        foreach (var f in AllFacts)
+        {
+            sb.Append(f);
+            for (int i = 0; i < selected.Count; i++)
+                if (selected[i] == f) { sb.Append('*'); break; }
+            sb.Append(';');
+        }
+        return sb.ToString();
+    }
 
     /// <summary>"drwxr-xr-x" from st_mode, with s/S and t/T as ls prints them.</summary>
     public static string PermString(uint mode)
@@ -94,7 +104,7 @@ public static class ListFormat
         var sb = new StringBuilder(120);
         foreach (var f in AllFacts)
         {
-            if (!facts.Contains(f)) continue;
+            if (!Has(facts, f)) continue;
             switch (f)
             {
                 case "type":
@@ -126,6 +136,13 @@ public static class ListFormat
         return sb.Append(' ').Append(e.Name).Append("\r\n").ToString();
     }
 
+    private static bool Has(IReadOnlyCollection<string> facts, string f)
+    {
+        foreach (var x in facts)
+            if (x == f) return true;
+        return false;
+    }
+
     /// <summary>A stable id for the unique fact (we have no inode here: mode, size and time).</summary>
     private static string Unique(FileStat s) => $"{s.Uid:x}g{s.Gid:x}m{s.MtimeSec:x}s{s.Size:x}";
 
@@ -133,18 +150,33 @@ public static class ListFormat
     public static bool HasGlob(string s) => s.IndexOfAny(new[] { '*', '?', '{' }) >= 0;
 
     /// <summary>vsftpd's filename filter: * any run, ? one character, {a,b} alternatives; the rest literal.</summary>
-    public static bool GlobMatch(string pattern, string name) =>
-        ExpandBraces(pattern, 0).Any(p => WildMatch(p, name));
+    public static bool GlobMatch(string pattern, string name)
+    {
+        var alternatives = new List<string>();
+        ExpandBraces(pattern, 0, alternatives);
+        foreach (var p in alternatives)
+            if (WildMatch(p, name)) return true;
+        return false;
+    }
 
-    /// <summary>{a,b}x → ax, bx (at most 256 alternatives; an unclosed brace is literal).</summary>
-    private static IEnumerable<string> ExpandBraces(string p, int depth)
+    private const int MaxAlternatives = 256;
+
+    /// <summary>{a,b}x → ax, bx into <paramref name="into"/> (at most 256 alternatives in all; an unclosed brace is literal).</summary>
+    private static void ExpandBraces(string p, int depth, List<string> into)
     {
         int open = p.IndexOf('{');
         int close = open < 0 ? -1 : p.IndexOf('}', open);
-        if (close < 0 || depth > 8) return new[] { p };
+        if (close < 0 || depth > 8)
+        {
+            if (into.Count < MaxAlternatives) into.Add(p);
+            return;
+        }
         string head = p[..open], rest = p[(close + 1)..];
-        return p[(open + 1)..close].Split(',')
-            .SelectMany(alt => ExpandBraces(head + alt + rest, depth + 1)).Take(256);
+        foreach (var alt in p[(open + 1)..close].Split(','))
+        {
+            if (into.Count >= MaxAlternatives) return;
+            ExpandBraces(head + alt + rest, depth + 1, into);
+        }
     }
 
     /// <summary>* and ? matching in O(pattern × name), with one backtrack point (no recursion).</summary>

@@ -57,7 +57,8 @@ public static class Lister
         string dir = slash < 0 ? "." : slash == 0 ? "/" : target[..slash];
         var d = view.ResolveDirectory(dir);
         if (d == null) return groups;
-        var entries = ReadDirectory(d.Real, dots, null).Where(e => ListFormat.GlobMatch(pattern, e.Name)).ToList();
+        var entries = ReadDirectory(d.Real, dots, null);
+        entries.RemoveAll(e => !ListFormat.GlobMatch(pattern, e.Name));
         groups.Add(new ListGroup(null, Sort(entries, r)));
         return groups;
     }
@@ -88,11 +89,12 @@ public static class Lister
             if (FileOps.LStat(real) is { } me) list.Add(new FileEntry(".", me));
             if (FileOps.LStat(parent) is { } up) list.Add(new FileEntry("..", up));
         }
-        IEnumerable<string> names;
+        var names = new List<string>();
         try
         {
             var opts = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
-            names = Directory.EnumerateFileSystemEntries(real, "*", opts).Select(Path.GetFileName).OfType<string>().ToList();
+            foreach (var entry in Directory.EnumerateFileSystemEntries(real, "*", opts))
+                if (Path.GetFileName(entry) is { } n) names.Add(n);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -113,11 +115,21 @@ public static class Lister
     /// <summary>By name (byte order, as vsftpd), or newest first with -t; -r reverses.</summary>
     public static List<FileEntry> Sort(List<FileEntry> entries, ListRequest r)
     {
-        IEnumerable<FileEntry> sorted = r.ByTime
-            ? entries.OrderByDescending(e => e.Stat.MtimeSec).ThenBy(e => e.Name, StringComparer.Ordinal)
-            : entries.OrderBy(e => e.Name, StringComparer.Ordinal);
-        if (r.Reverse) sorted = sorted.Reverse();
-        return sorted.ToList();
+        // A stable sort (ties keep their order): the original position is the last key.
+        var order = new int[entries.Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        bool byTime = r.ByTime;
+        Array.Sort(order, (a, b) =>
+        {
+            FileEntry x = entries[a], y = entries[b];
+            int c = byTime ? y.Stat.MtimeSec.CompareTo(x.Stat.MtimeSec) : 0;
+            if (c == 0) c = string.CompareOrdinal(x.Name, y.Name);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        var sorted = new List<FileEntry>(order.Length);
+        foreach (int i in order) sorted.Add(entries[i]);
+        if (r.Reverse) sorted.Reverse();
+        return sorted;
     }
 
     /// <summary>The `ls -l` text of the groups (a "header:" line and a blank line between groups for -R).</summary>

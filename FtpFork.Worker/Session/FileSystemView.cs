@@ -133,7 +133,7 @@ public sealed class FileSystemView
                 if (++hops > MaxLinkHops) return null;
                 string? target = FileOps.ReadLink(candidate);
                 if (string.IsNullOrEmpty(target) || target.Contains('\0')) return null;
-                IEnumerable<string> spliced;
+                string[] spliced;
                 if (target.StartsWith('/'))
                 {
                     string? below = BelowRoot(target);
@@ -145,7 +145,7 @@ public sealed class FileSystemView
                 {
                     spliced = target.Split('/', StringSplitOptions.RemoveEmptyEntries);
                 }
-                foreach (var t in spliced.Reverse()) pending.AddFirst(t);
+                for (int i = spliced.Length - 1; i >= 0; i--) pending.AddFirst(spliced[i]);
                 continue;
             }
             if (!isLast && !st.IsDirectory) return null; // a file used as a directory
