@@ -14,22 +14,17 @@ public sealed record PreloginIdentity(bool Drop, uint Uid, uint Gid, string Root
 
     private static readonly string[] Keys = { "drop", "uid", "gid", "root", "anon" };
 
-    public string Format() => string.Join("\n",
-        $"drop={(Drop ? 1 : 0)}", $"uid={Uid.ToString(CultureInfo.InvariantCulture)}",
-        $"gid={Gid.ToString(CultureInfo.InvariantCulture)}", $"root={Root}", $"anon={(Anonymous ? 1 : 0)}");
+    public string Format() => KeyLines.Format(Keys, new[]
+    {
+        KeyLines.Flag(Drop), Uid.ToString(CultureInfo.InvariantCulture), Gid.ToString(CultureInfo.InvariantCulture),
+        Root, KeyLines.Flag(Anonymous),
+    });
 
     /// <summary>Strict: every key once, in order; uid/gid 0 or a relative root with Drop is a broken invariant (throws).</summary>
     public static PreloginIdentity Parse(string body)
     {
-        string[] lines = body.Split('\n');
-        if (lines.Length != Keys.Length) throw new FormatException($"PRELOGIN: {lines.Length} lines, expected {Keys.Length}");
-        var v = new string[Keys.Length];
-        for (int i = 0; i < Keys.Length; i++)
-        {
-            if (!lines[i].StartsWith(Keys[i] + "=", StringComparison.Ordinal)) throw new FormatException($"PRELOGIN: expected {Keys[i]}=");
-            v[i] = lines[i][(Keys[i].Length + 1)..];
-        }
-        static bool Flag(string s) => s switch { "1" => true, "0" => false, _ => throw new FormatException("PRELOGIN: bad flag") };
+        string[] v = KeyLines.Parse(body, Keys, "PRELOGIN");
+        static bool Flag(string s) => KeyLines.Flag(s, "PRELOGIN");
         var p = new PreloginIdentity(Flag(v[0]), uint.Parse(v[1], CultureInfo.InvariantCulture),
             uint.Parse(v[2], CultureInfo.InvariantCulture), v[3], Flag(v[4]));
         if (p.Drop && (p.Uid == 0 || p.Gid == 0 || !p.Root.StartsWith('/')))

@@ -21,30 +21,21 @@ public sealed record SessionHandoff(
     {
         var groups = new string[Groups.Length];
         for (int i = 0; i < groups.Length; i++) groups[i] = Groups[i].ToString(CultureInfo.InvariantCulture);
-        string[] v =
+        return KeyLines.Format(Keys, new[]
         {
-            User, Anonymous ? "1" : "0", ChangeIdentity ? "1" : "0",
+            User, KeyLines.Flag(Anonymous), KeyLines.Flag(ChangeIdentity),
             string.Join(",", groups), Uid.ToString(CultureInfo.InvariantCulture),
             Gid.ToString(CultureInfo.InvariantCulture), Chroot, ViewRoot, Cwd, Umask.ToString(CultureInfo.InvariantCulture),
-            ClientIp, ClientPort.ToString(CultureInfo.InvariantCulture), Type.ToString(), Utf8 ? "1" : "0", Convert.ToBase64String(Pending),
+            ClientIp, ClientPort.ToString(CultureInfo.InvariantCulture), Type.ToString(), KeyLines.Flag(Utf8), Convert.ToBase64String(Pending),
             ClientCount.ToString(CultureInfo.InvariantCulture),
-        };
-        for (int i = 0; i < v.Length; i++) v[i] = Keys[i] + "=" + v[i];
-        return string.Join("\n", v);
+        });
     }
 
     /// <summary>Strict: every key once, in order; a broken message is a broken invariant (throws).</summary>
     public static SessionHandoff Parse(string body)
     {
-        string[] lines = body.Split('\n');
-        if (lines.Length != Keys.Length) throw new FormatException($"SESSION: {lines.Length} lines, expected {Keys.Length}");
-        var v = new string[Keys.Length];
-        for (int i = 0; i < Keys.Length; i++)
-        {
-            if (!lines[i].StartsWith(Keys[i] + "=", StringComparison.Ordinal)) throw new FormatException($"SESSION: expected {Keys[i]}=");
-            v[i] = lines[i][(Keys[i].Length + 1)..];
-        }
-        static bool Flag(string s) => s switch { "1" => true, "0" => false, _ => throw new FormatException("SESSION: bad flag") };
+        string[] v = KeyLines.Parse(body, Keys, "SESSION");
+        static bool Flag(string s) => KeyLines.Flag(s, "SESSION");
         string[] gs = v[3] == "" ? Array.Empty<string>() : v[3].Split(',');
         var groups = new uint[gs.Length];
         for (int i = 0; i < gs.Length; i++) groups[i] = uint.Parse(gs[i], NumberStyles.None, CultureInfo.InvariantCulture);

@@ -64,6 +64,19 @@ public class AuthRequestTests
     }
 
     [Test]
+    public void PreloginIdentityRoundTripsAndNeverCarriesRoot()
+    {
+        var p = new PreloginIdentity(true, 999, 998, "/srv/ftp", true);
+        Assert.That(PreloginIdentity.Parse(p.Format()), Is.EqualTo(p));
+        Assert.That(PreloginIdentity.Parse(PreloginIdentity.Unchanged.Format()), Is.EqualTo(PreloginIdentity.Unchanged));
+        Assert.Throws<FormatException>(() => PreloginIdentity.Parse((p with { Uid = 0 }).Format()));
+        Assert.Throws<FormatException>(() => PreloginIdentity.Parse((p with { Root = "srv" }).Format()));
+        Assert.Throws<FormatException>(() => PreloginIdentity.Parse(p.Format().Replace("anon=1", "anon=yes")));
+        Assert.Throws<FormatException>(() => PreloginIdentity.Parse(p.Format() + "\nextra=1"));
+        Assert.Throws<FormatException>(() => PreloginIdentity.Parse(p.Format().Replace("uid=", "gid=")));
+    }
+
+    [Test]
     public void RootIsDeniedWhateverTheUserList()
     {
         var lists = UserLists.Load(FtpConfig.Defaults with { UserlistEnable = false });
