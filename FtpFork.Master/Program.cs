@@ -70,6 +70,17 @@ public static class Program
         foreach (var o in opts.Overrides)
             config = ConfigParser.ApplySetting(config, o, $"-o #{++i}", Warn, origins);
         ConfigValidator.Validate(config, origins);
+        if (config.BannerFile != "")
+        {
+            try
+            {
+                BannerText.Read(config.BannerFile); // each worker reads it again: an edit shows to new clients
+            }
+            catch (ConfigException e) when (origins.TryGetValue("banner_file", out var at))
+            {
+                throw new ConfigException($"{at}: {e.Message}");
+            }
+        }
         return config;
     }
 }

@@ -38,6 +38,21 @@ public static class Preload
         if (config.UseLocaltime) _ = TimeZoneInfo.Local;
     }
 
+    /// <summary>banner_file's lines, read before the chroot hides it; null without one (or when it cannot be read: logged).</summary>
+    public static string[]? Banner(FtpFork.Common.Config.FtpConfig config)
+    {
+        if (config.BannerFile == "") return null;
+        try
+        {
+            return FtpFork.Common.Config.BannerText.Read(config.BannerFile);
+        }
+        catch (FtpFork.Common.Config.ConfigException e)
+        {
+            WorkerLog.Write($"{e.Message}; greeting with ftpd_banner");
+            return null;
+        }
+    }
+
     /// <summary>
     /// Runs the control connection's code paths once on a throw-away socketpair (send, recv, poll,
     /// UTF-8), so the first client's 220 does not wait for them to page in.

@@ -45,6 +45,7 @@ public static class Program
         }
 
         Preload.ForConfig(config);
+        string[]? banner = Preload.Banner(config);
         var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
         var lists = UserLists.Load(config);
         if (identity.Drop)
@@ -71,6 +72,7 @@ public static class Program
         var session = NewSession(config, client.Value.Fd, peer[0]);
         session.UserLists = lists;
         session.Prelogin = identity;
+        session.BannerLines = banner;
         if (peer.Length > 2 && int.TryParse(peer[2], out int count)) session.ClientCountAtStart = count;
         Publish(session);
         session.Run();

@@ -27,6 +27,8 @@ public sealed partial class Session
     public bool QuitRequested { get; set; }
     /// <summary>What this process became before the client arrived (a pool worker's PRELOGIN).</summary>
     public FtpFork.Common.Ipc.PreloginIdentity Prelogin { get; set; } = FtpFork.Common.Ipc.PreloginIdentity.Unchanged;
+    /// <summary>banner_file's lines for the greeting, or null for ftpd_banner.</summary>
+    public string[]? BannerLines { get; set; }
 
     // Transfer parameters
     public TransferType Type { get; set; } = TransferType.Ascii;
@@ -90,10 +92,26 @@ public sealed partial class Session
     public void SetTitle(string state) =>
         ProcessTitle.Set(User == null ? $"{ClientIp}: {state}" : $"{ClientIp}: {User}: {state}");
 
+    /// <summary>
+    /// 220: ftpd_banner, or banner_file's lines as vsftpd sends them ("220-" before each, then
+    /// "220 " alone); a line never carries a CR (no forged replies).
+    /// </summary>
+    private void Greet()
+    {
+        if (BannerLines == null)
+        {
+            Control.Reply(ReplyCodes.ServiceReady, Config.FtpdBanner);
+            return;
+        }
+        var rest = new List<string>();
+        for (int i = 1; i < BannerLines.Length; i++) rest.Add($"{ReplyCodes.ServiceReady}-{BannerLines[i]}");
+        Control.ReplyMulti(ReplyCodes.ServiceReady, BannerLines[0], rest, "");
+    }
+
     /// <summary>Greets the client and runs both loops to the end of the session.</summary>
     public void Run()
     {
-        Control.Reply(ReplyCodes.ServiceReady, Config.FtpdBanner);
+        Greet();
         if (!PreLogin.Run(this)) return;
         PostLogin.Run(this);
     }

@@ -20,4 +20,24 @@ public class SmokeTests
         Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
         Assert.That(c.WaitForClose(5000), Is.True);
     }
+
+    [Test]
+    public void BannerFileGreetsWithItsLinesAsVsftpd()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "ftpfork-banner-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllText(file, "Welcome to FtpFork.\r\nBe nice.\n");
+        try
+        {
+            // As root, pre-login workers are chrooted: the file is read before that.
+            using var server = ServerProcess.Start($"banner_file={file}");
+            using var c = server.Connect();
+            var banner = c.ReadReply();
+            Assert.That(banner.Lines, Is.EqualTo(new[] { "220-Welcome to FtpFork.", "220-Be nice.", "220 " }));
+            Assert.That(c.Command("USER anonymous").Code, Is.EqualTo(331));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

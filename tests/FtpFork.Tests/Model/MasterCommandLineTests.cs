@@ -96,6 +96,14 @@ public class MasterCommandLineTests
     }
 
     [Test]
+    public void UnreadableBannerFileStopsTheStart()
+    {
+        var r = Master("-o", "banner_file=/nonexistent/ftpfork-banner", "--check");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr, Does.StartWith("ftpfork: -o #1: banner_file: cannot read /nonexistent/ftpfork-banner: "));
+    }
+
+    [Test]
     public void ValidatorErrorStopsTheStart()
     {
         var r = Master("-o", "listen_port=70000", "--check");
