@@ -38,6 +38,17 @@ public sealed partial class MasterLoop
             _pool = new WorkerPool(_config, _log);
             _auth = StartAccounts();
             _listeners = Listeners.Bind(_config);
+            if (_config.XferlogEnable)
+            {
+                try
+                {
+                    _pool.XferlogFd = FileIo.OpenLog(_config.XferlogFile);
+                }
+                catch (PosixException e)
+                {
+                    throw new AccountsException($"xferlog_file: {e.Message}");
+                }
+            }
         }
         catch (Exception e) when (e is SocketException or FileNotFoundException or AccountsException)
         {

@@ -49,6 +49,9 @@ public sealed class WorkerPool
         _starter = new WorkerStarter(StartOne);
     }
 
+    /// <summary>xferlog_file, opened by the master: passed with PRELOGIN and a session's CONFIG; -1 without.</summary>
+    public int XferlogFd { get; set; } = -1;
+
     /// <summary>What new pool workers become before their first client (PRELOGIN); set by the master before the first start.</summary>
     public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
 
@@ -70,7 +73,8 @@ public sealed class WorkerPool
         {
             try
             {
-                Channel.Send(mine, MessageType.Prelogin, Prelogin.Format());
+                // The log only goes to a pre-login worker that may keep an anonymous session.
+                Channel.Send(mine, MessageType.Prelogin, Prelogin.Format(), Prelogin.Anonymous ? XferlogFd : -1);
                 Channel.Send(mine, MessageType.Config, _configText);
             }
             catch (PosixException)
@@ -122,7 +126,7 @@ public sealed class WorkerPool
         try
         {
             Channel.Send(mine, MessageType.Session, h.Format(), controlFd);
-            Channel.Send(mine, MessageType.Config, configText);
+            Channel.Send(mine, MessageType.Config, configText, XferlogFd);
         }
         catch (PosixException)
         {

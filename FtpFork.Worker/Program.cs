@@ -31,6 +31,7 @@ public static class Program
         ProcessTitle.Set("worker (pool)");
         if (first is not { Type: MessageType.Prelogin }) return Fail("expected PRELOGIN from the master");
         var identity = PreloginIdentity.Parse(first.Value.Body);
+        int xferlog = first.Value.Fd;
         var cm = Channel.Receive(Channel.WorkerFd);
         if (cm == null) return 0;
         if (cm is not { Type: MessageType.Config }) return Fail("expected CONFIG from the master");
@@ -72,6 +73,7 @@ public static class Program
         var session = NewSession(config, client.Value.Fd, peer[0]);
         session.UserLists = lists;
         session.Prelogin = identity;
+        session.XferlogFd = xferlog;
         session.BannerLines = banner;
         if (peer.Length > 2 && int.TryParse(peer[2], out int count)) session.ClientCountAtStart = count;
         Publish(session);
@@ -97,6 +99,7 @@ public static class Program
         var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
         var session = NewSession(config, first.Fd, h.ClientIp);
         session.ClientCountAtStart = h.ClientCount;
+        session.XferlogFd = cm.Value.Fd;
         try
         {
             if (h.ChangeIdentity)

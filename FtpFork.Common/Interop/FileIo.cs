@@ -57,6 +57,18 @@ public static class FileIo
     }
 
     /// <summary>lseek to an absolute offset, or to the end with <paramref name="offset"/> = -1.</summary>
+    /// <summary>
+    /// A log file for appending, created 0600 if missing (the master opens xferlog_file once and
+    /// hands the fd to every worker, which could not open it in its chroot or as its user).
+    /// </summary>
+    public static int OpenLog(string path)
+    {
+        int fd = OpenRetrying(path, OpenFlags.O_WRONLY | OpenFlags.O_APPEND | OpenFlags.O_CREAT | OpenFlags.O_CLOEXEC | OpenFlags.O_NOCTTY,
+            Convert.ToInt32("600", 8), out var error);
+        if (fd < 0) throw new PosixException("open " + path, error);
+        return fd;
+    }
+
     public static long Seek(int fd, long offset) => offset < 0
         ? Posix.Check("lseek", () => Syscall.lseek(fd, 0, SeekFlags.SEEK_END))
         : Posix.Check("lseek", () => Syscall.lseek(fd, offset, SeekFlags.SEEK_SET));

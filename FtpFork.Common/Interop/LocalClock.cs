@@ -6,6 +6,17 @@ public static class LocalClock
     /// <summary>Reads /etc/localtime (or TZ) once; call before a chroot hides it. glibc keeps it for localtime_r.</summary>
     public static void Init() => Native.tzset();
 
+    private static readonly string[] Days = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+    /// <summary>Now in ctime(3)'s form, "Wed Nov 25 16:50:00 2026", local time (vsftpd's log lines).</summary>
+    public static string Ctime()
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (Native.localtime_r(now, out var tm) == IntPtr.Zero) return DateTime.UtcNow.ToString("ddd MMM d HH:mm:ss yyyy");
+        return $"{Days[tm.tm_wday]} {Months[tm.tm_mon]} {tm.tm_mday,2} {tm.tm_hour:00}:{tm.tm_min:00}:{tm.tm_sec:00} {tm.tm_year + 1900}";
+    }
+
     /// <summary>Now as "yyyy-MM-dd HH:mm:ss" in local time (UTC if the zone was never read).</summary>
     public static string Stamp()
     {

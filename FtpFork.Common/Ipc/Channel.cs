@@ -6,9 +6,9 @@ namespace FtpFork.Common.Ipc;
 
 public static class MessageType
 {
-    /// <summary>master → new pool worker, before CONFIG: the identity to take before any client (PreloginIdentity).</summary>
+    /// <summary>master → new pool worker, before CONFIG: the identity to take before any client (PreloginIdentity), with the xferlog_file fd when enabled.</summary>
     public const string Prelogin = "PRELOGIN";
-    /// <summary>master → new worker: the effective config as ftpd.conf text.</summary>
+    /// <summary>master → new worker: the effective config as ftpd.conf text (to a session worker with the xferlog_file fd when enabled).</summary>
     public const string Config = "CONFIG";
     /// <summary>master → pool worker: a client socket (fd) and "peer-ip\npeer-port".</summary>
     public const string Client = "CLIENT";

@@ -131,8 +131,9 @@ public static class TransferCommands
 
     private static void LogTransfer(Session s, string verb, string file, DataPump pump, PumpResult r, long started)
     {
-        if (!s.Config.LogFtpProtocol && !s.Config.XferlogEnable) return;
         long ms = Environment.TickCount64 - started;
-        s.Log($"{s.ClientIp}: {verb} {file}: {r}, {pump.Bytes} bytes in {ms} ms, {pump.ManagedBytes} bytes through managed memory");
+        if (s.XferlogFd >= 0) Xferlog.Write(s, upload: verb != "RETR", ok: r == PumpResult.Ok, file, pump.Bytes, ms);
+        if (s.Config.LogFtpProtocol)
+            s.Log($"{s.ClientIp}: {verb} {file}: {r}, {pump.Bytes} bytes in {ms} ms, {pump.ManagedBytes} bytes through managed memory");
     }
 }

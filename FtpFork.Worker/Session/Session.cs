@@ -27,6 +27,8 @@ public sealed partial class Session
     public bool QuitRequested { get; set; }
     /// <summary>What this process became before the client arrived (a pool worker's PRELOGIN).</summary>
     public FtpFork.Common.Ipc.PreloginIdentity Prelogin { get; set; } = FtpFork.Common.Ipc.PreloginIdentity.Unchanged;
+    /// <summary>xferlog_file as the master opened it (append-only), or -1.</summary>
+    public int XferlogFd { get; set; } = -1;
     /// <summary>banner_file's lines for the greeting, or null for ftpd_banner.</summary>
     public string[]? BannerLines { get; set; }
 

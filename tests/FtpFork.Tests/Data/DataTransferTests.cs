@@ -28,6 +28,41 @@ public class DataTransferTests
     }
 
     [Test]
+    public void XferlogFileGetsOneVsftpdLinePerTransfer()
+    {
+        string log = Path.Combine(Path.GetTempPath(), $"ftpfork-xfer-{Guid.NewGuid():N}.log");
+        using var cleanup = new TempFile(log);
+        using var server = ServerProcess.Start("xferlog_enable=YES", $"xferlog_file={log}");
+        DataClient.RandomFile(Path.Combine(server.Root, "x.bin"), 1000);
+        using var c = DataClient.LoggedIn(server);
+        using (var d = DataClient.Pasv(c))
+        {
+            Assert.That(c.Command("RETR x.bin").Code, Is.EqualTo(150));
+            Assert.That(DataClient.ReadAll(d), Has.Length.EqualTo(1000));
+        }
+        Assert.That(c.ReadReply().Code, Is.EqualTo(226));
+        using (DataClient.Pasv(c)) Assert.That(c.Command("RETR missing.bin").Code, Is.EqualTo(550));
+        // Written by the worker (ftp, chrooted) through the fd the master opened: root-owned, 0600.
+        Assert.That(ProcTools.WaitUntil(() => File.Exists(log) && File.ReadAllText(log).Contains('\n'), TimeSpan.FromSeconds(5)), Is.True);
+        string[] lines = File.ReadAllLines(log);
+        Assert.That(lines, Has.Length.EqualTo(1), "a refused RETR is no transfer");
+        Assert.That(lines[0], Does.Match(@"^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \[pid \d+\] \[ftp\] OK DOWNLOAD: Client ""127\.0\.0\.1"", ""/x\.bin"", 1000 bytes, [\d.]+Kbyte/sec$"));
+        if (ServerProcess.AsRoot) Assert.That(File.GetUnixFileMode(log), Is.EqualTo((UnixFileMode)Convert.ToInt32("600", 8)));
+    }
+
+    private sealed class TempFile(string path) : IDisposable
+    {
+        public void Dispose() => File.Delete(path);
+    }
+
+    [Test]
+    public void XferlogFileThatCannotBeOpenedStopsTheStart()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => ServerProcess.Start("xferlog_enable=YES", "xferlog_file=/nonexistent/dir/x.log"));
+        Assert.That(e!.Message, Does.Contain("cannot start: xferlog_file: open /nonexistent/dir/x.log"));
+    }
+
+    [Test]
     public void RestResumesStorAtTheOffsetAndAppeAppends()
     {
         using var server = ServerProcess.Start(Writable);
