@@ -47,7 +47,11 @@ public static class ConfigParser
         {
             if (ConfigTable.VsftpdOnly.Contains(name))
             {
-                warn?.Invoke($"{where}: warning: vsftpd key '{name}' is not implemented by FtpFork; ignored");
+                string v = value.Trim();
+                bool on = v.Length > 0 && !v.Equals("NO", StringComparison.OrdinalIgnoreCase) &&
+                    !v.Equals("FALSE", StringComparison.OrdinalIgnoreCase) && v != "0";
+                string what = on && ConfigTable.VsftpdOnlyConsequence.TryGetValue(name, out var c2) ? ": " + c2 : "";
+                warn?.Invoke($"{where}: warning: vsftpd key '{name}' is not implemented by FtpFork; ignored{what}");
                 return c;
             }
             throw new ConfigException($"{where}: unknown key '{Clip(name)}'");

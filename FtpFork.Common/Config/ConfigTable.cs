@@ -121,6 +121,23 @@ public static class ConfigTable
     };
 
     /// <summary>vsftpd 3.0 keys we accept but do not implement: a warning naming each, never an error.</summary>
+    /// <summary>
+    /// What an admin's vsftpd.conf loses when one of these is switched on (YES, or any value for a
+    /// file pattern): said with the warning, so an ignored safety setting is never silent.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> VsftpdOnlyConsequence = new Dictionary<string, string>
+    {
+        ["deny_file"] = "the files it names are NOT denied",
+        ["hide_file"] = "the files it names are listed",
+        ["ssl_enable"] = "no TLS: logins and data travel in plain text",
+        ["force_local_logins_ssl"] = "no TLS: local logins travel in plain text",
+        ["force_local_data_ssl"] = "no TLS: data travels in plain text",
+        ["tcp_wrappers"] = "/etc/hosts.allow and /etc/hosts.deny are not consulted",
+        ["chown_uploads"] = "anonymous uploads keep the anonymous account as owner",
+        ["deny_email_enable"] = "banned_email_file is not consulted",
+        ["secure_email_list_enable"] = "anonymous logins are not limited to email_password_file",
+    };
+
     public static readonly IReadOnlySet<string> VsftpdOnly = new HashSet<string>
     {
         "chown_uploads", "chown_username", "chown_upload_mode", "xferlog_std_format", "dirmessage_enable",

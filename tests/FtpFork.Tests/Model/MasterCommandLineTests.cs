@@ -126,7 +126,7 @@ public class MasterCommandLineTests
     public void VsftpdOnlyKeyWarnsAndTheServerStillStarts()
     {
         using var s = ServerProcess.Start("tcp_wrappers=YES");
-        Assert.That(s.Log, Does.Contain($"ftpfork: {s.ConfigPath}:6: warning: vsftpd key 'tcp_wrappers' is not implemented by FtpFork; ignored"));
+        Assert.That(s.Log, Does.Contain($"ftpfork: {s.ConfigPath}:6: warning: vsftpd key 'tcp_wrappers' is not implemented by FtpFork; ignored: /etc/hosts.allow and /etc/hosts.deny are not consulted"));
         using var c = s.Connect();
         Assert.That(c.ReadReply().Code, Is.EqualTo(220));
     }
