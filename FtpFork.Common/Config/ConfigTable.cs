@@ -45,6 +45,8 @@ public static class ConfigTable
         B("anon_world_readable_only", true, (c, v) => c with { AnonWorldReadableOnly = v }, c => c.AnonWorldReadableOnly),
         O("anon_umask", Convert.ToInt32("077", 8), (c, v) => c with { AnonUmask = v }, c => c.AnonUmask),
         I("anon_max_rate", 0, (c, v) => c with { AnonMaxRate = v }, c => c.AnonMaxRate),
+        S("deny_file", "", (c, v) => c with { DenyFile = v }, c => c.DenyFile),
+        S("hide_file", "", (c, v) => c with { HideFile = v }, c => c.HideFile),
         B("anon_single_process", true, (c, v) => c with { AnonSingleProcess = v }, c => c.AnonSingleProcess),
 
         B("local_enable", false, (c, v) => c with { LocalEnable = v }, c => c.LocalEnable),
@@ -127,8 +129,6 @@ public static class ConfigTable
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> VsftpdOnlyConsequence = new Dictionary<string, string>
     {
-        ["deny_file"] = "the files it names are NOT denied",
-        ["hide_file"] = "the files it names are listed",
         ["ssl_enable"] = "no TLS: logins and data travel in plain text",
         ["force_local_logins_ssl"] = "no TLS: local logins travel in plain text",
         ["force_local_data_ssl"] = "no TLS: data travels in plain text",
@@ -150,7 +150,7 @@ public static class ConfigTable
         "pasv_addr_resolve", "reverse_lookup_enable", "userlist_log", "debug_ssl", "require_cert",
         "validate_cert", "strict_ssl_read_eof", "strict_ssl_write_shutdown", "ssl_request_cert", "implicit_ssl",
         "ptrace_sandbox", "sandbox", "require_ssl_reuse", "isolate", "isolate_network", "ftp_enable",
-        "http_enable", "seccomp_sandbox", "enable_iconv", "trans_chunk_size", "hide_file", "deny_file",
+        "http_enable", "seccomp_sandbox", "enable_iconv", "trans_chunk_size",
         "rsa_cert_file", "dsa_cert_file", "dh_param_file", "ecdh_param_file", "ssl_ciphers",
         "rsa_private_key_file", "dsa_private_key_file", "ca_certs_file", "local_charset", "remote_charset",
         "better_stou", "log_die", "utf8_filesystem", "ssl_sni_hostname", "bind_retries",

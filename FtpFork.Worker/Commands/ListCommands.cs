@@ -45,7 +45,7 @@ public static class ListCommands
         string? parent = dir.Real == s.Files.RealRoot ? null : Path.GetDirectoryName(dir.Real);
         sb.Append(ListFormat.MlsxLine(new FileEntry(".", dir.Stat!.Value), s.MlstFacts,
             DownloadRules.PermFact(s, dir.Stat.Value, dir.Real, parent), style, "cdir"));
-        foreach (var e in Lister.Sort(Lister.ReadDirectory(dir.Real, dots: true, realRoot: null), new ListRequest("")))
+        foreach (var e in Lister.Sort(Lister.ReadDirectory(dir.Real, dots: true, realRoot: null, s.Files.HidePattern), new ListRequest("")))
         {
             string real = Path.Combine(dir.Real, e.Name);
             sb.Append(ListFormat.MlsxLine(e, s.MlstFacts, DownloadRules.PermFact(s, e.Stat, real, dir.Real), style));

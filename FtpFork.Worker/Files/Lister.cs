@@ -41,7 +41,7 @@ public static class Lister
         if (p is { IsDirectory: true } && !r.DirOnly)
         {
             bool recurse = r.Recursive && allowRecurse;
-            AddDirectory(groups, p.Real, recurse ? (r.Path.Length == 0 ? "." : r.Path) : null, r, dots, r.All ? view.RealRoot : null, 0, recurse);
+            AddDirectory(groups, p.Real, recurse ? (r.Path.Length == 0 ? "." : r.Path) : null, r, dots, r.All ? view.RealRoot : null, 0, recurse, view.HidePattern);
             return groups;
         }
         if (p is { Exists: true })
@@ -57,30 +57,30 @@ public static class Lister
         string dir = slash < 0 ? "." : slash == 0 ? "/" : target[..slash];
         var d = view.ResolveDirectory(dir);
         if (d == null) return groups;
-        var entries = ReadDirectory(d.Real, dots, null);
+        var entries = ReadDirectory(d.Real, dots, null, view.HidePattern);
         entries.RemoveAll(e => !ListFormat.GlobMatch(pattern, e.Name));
         groups.Add(new ListGroup(null, Sort(entries, r)));
         return groups;
     }
 
-    private static void AddDirectory(List<ListGroup> groups, string real, string? header, ListRequest r, bool dots, string? selfAndParent, int depth, bool recurse)
+    private static void AddDirectory(List<ListGroup> groups, string real, string? header, ListRequest r, bool dots, string? selfAndParent, int depth, bool recurse, string hide)
     {
-        var entries = Sort(ReadDirectory(real, dots, selfAndParent), r);
+        var entries = Sort(ReadDirectory(real, dots, selfAndParent, hide), r);
         groups.Add(new ListGroup(header, entries));
         if (!recurse || depth >= MaxDepth) return;
         foreach (var e in entries)
         {
             if (!e.Stat.IsDirectory || e.Name is "." or "..") continue;
             string sub = header == "/" ? "/" + e.Name : header + "/" + e.Name;
-            AddDirectory(groups, Path.Combine(real, e.Name), sub, r, dots, selfAndParent, depth + 1, recurse);
+            AddDirectory(groups, Path.Combine(real, e.Name), sub, r, dots, selfAndParent, depth + 1, recurse, hide);
         }
     }
 
     /// <summary>
-    /// The entries of one directory (lstat each; unreadable ones skipped); dot files only when asked;
+    /// The entries of one directory (lstat each; unreadable ones skipped; hide_file's names left out); dot files only when asked;
     /// "." and ".." when <paramref name="realRoot"/> is given (".." of the root is the root itself).
     /// </summary>
-    public static List<FileEntry> ReadDirectory(string real, bool dots, string? realRoot)
+    public static List<FileEntry> ReadDirectory(string real, bool dots, string? realRoot, string hide = "")
     {
         var list = new List<FileEntry>();
         if (realRoot != null)
@@ -103,6 +103,7 @@ public static class Lister
         foreach (var name in names)
         {
             if (!dots && name.StartsWith('.')) continue;
+            if (hide != "" && ListFormat.GlobMatch(hide, name)) continue; // hide_file
             string path = Path.Combine(real, name);
             if (FileOps.LStat(path) is { } st) list.Add(Entry(name, path, st));
         }

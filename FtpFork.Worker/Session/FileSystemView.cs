@@ -25,6 +25,12 @@ public sealed class FileSystemView
     /// <summary>The virtual working directory, always absolute and normalized ("/", "/pub").</summary>
     public string Cwd { get; set; } = "/";
 
+    /// <summary>deny_file: a path with any component matching it resolves to nothing (every command refuses it).</summary>
+    public string DenyPattern { get; init; } = "";
+
+    /// <summary>hide_file: names listings leave out.</summary>
+    public string HidePattern { get; init; } = "";
+
     public FileSystemView(string root)
     {
         Root = Path.GetFullPath(root);
@@ -45,9 +51,21 @@ public sealed class FileSystemView
     public ResolvedPath? Resolve(string arg, LastLink last)
     {
         string? virt = Normalize(arg);
-        if (virt == null) return null;
+        if (virt == null || Denied(virt)) return null;
         string? real = MapToReal(virt, last, out FileStat? stat);
         return real == null ? null : new ResolvedPath(virt, real, stat);
+    }
+
+    /// <summary>
+    /// deny_file on every component of a normalized virtual path: a denied directory hides what is
+    /// in it too (vsftpd checks the argument and its last component only).
+    /// </summary>
+    public bool Denied(string virt)
+    {
+        if (DenyPattern == "") return false;
+        foreach (var part in virt.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            if (ListFormat.GlobMatch(DenyPattern, part)) return true;
+        return false;
     }
 
     /// <summary>An existing file or directory (symlinks followed); null when missing or outside.</summary>

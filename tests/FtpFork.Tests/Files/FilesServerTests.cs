@@ -291,6 +291,42 @@ public class FilesServerTests
     }
 
     [Test]
+    public void DenyFileRefusesEveryCommandAndWhatIsInADeniedDirectory()
+    {
+        using var server = StartWithTree(Writable.Append("deny_file={*.secret,private}").ToArray());
+        File.WriteAllText(Path.Combine(server.Root, "pub", "x.secret"), "no");
+        Directory.CreateDirectory(Path.Combine(server.Root, "private"));
+        File.WriteAllText(Path.Combine(server.Root, "private", "plain.txt"), "no");
+        ServerProcess.GiveToAnonymous(server.Root);
+        using var c = LoggedIn(server);
+        Assert.That(c.Command("SIZE pub/a.txt").Code, Is.EqualTo(213), "other names are not affected");
+        Assert.That(c.Command("SIZE pub/x.secret").Code, Is.EqualTo(550));
+        Assert.That(c.Command("SIZE /pub/../pub/x.secret").Code, Is.EqualTo(550));
+        Assert.That(c.Command("MDTM pub/x.secret").Code, Is.EqualTo(550));
+        Assert.That(c.Command("SIZE private/plain.txt").Code, Is.EqualTo(550), "vsftpd would allow this one");
+        Assert.That(c.Command("CWD private").Code, Is.EqualTo(550));
+        Assert.That(c.Command("DELE pub/x.secret").Code, Is.EqualTo(550));
+        Assert.That(c.Command("MKD pub/new.secret").Code, Is.EqualTo(550));
+        Assert.That(c.Command("RNFR pub/a.txt").Code, Is.EqualTo(350));
+        Assert.That(c.Command("RNTO pub/a.secret").Code, Is.AnyOf(550, 553));
+        Assert.That(File.Exists(Path.Combine(server.Root, "pub", "x.secret")), Is.True);
+        Assert.That(File.Exists(Path.Combine(server.Root, "pub", "a.txt")), Is.True);
+        Assert.That(Directory.Exists(Path.Combine(server.Root, "pub", "new.secret")), Is.False);
+    }
+
+    [Test]
+    public void HideFileLeavesNamesOutOfListingsOnly()
+    {
+        using var server = StartWithTree("hide_file={*.hidden,sub}");
+        File.WriteAllText(Path.Combine(server.Root, "pub", "x.hidden"), "shh");
+        using var c = LoggedIn(server);
+        string listing = c.Command("STAT /pub").ToString();
+        Assert.That(listing, Does.Contain("a.txt").And.Not.Contain("x.hidden").And.Not.Contain(" sub"));
+        Assert.That(c.Command("SIZE pub/x.hidden").ToString(), Is.EqualTo("213 3"), "hidden, not denied");
+        Assert.That(c.Command("CWD pub/sub").Code, Is.EqualTo(250));
+    }
+
+    [Test]
     public void FeatListsMlstWithFactsAndNotMlsd()
     {
         using var server = StartWithTree();

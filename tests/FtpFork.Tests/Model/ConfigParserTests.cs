@@ -102,13 +102,13 @@ public class ConfigParserTests
     public void VsftpdOnlyKeyIsAWarningNotAnError()
     {
         var warnings = new List<string>();
-        var c = Parse("listen_port=99\ntcp_wrappers=YES\nseccomp_sandbox=NO\ndeny_file={*.mp3,.private}\nssl_enable=NO\n", warnings);
+        var c = Parse("listen_port=99\ntcp_wrappers=YES\nseccomp_sandbox=NO\nchown_uploads=YES\nssl_enable=NO\n", warnings);
         Assert.That(c, Is.EqualTo(FtpConfig.Defaults with { ListenPort = 99 }));
         Assert.That(warnings, Is.EqualTo(new[]
         {
             "t.conf:2: warning: vsftpd key 'tcp_wrappers' is not implemented by FtpFork; ignored: /etc/hosts.allow and /etc/hosts.deny are not consulted",
             "t.conf:3: warning: vsftpd key 'seccomp_sandbox' is not implemented by FtpFork; ignored",
-            "t.conf:4: warning: vsftpd key 'deny_file' is not implemented by FtpFork; ignored: the files it names are NOT denied",
+            "t.conf:4: warning: vsftpd key 'chown_uploads' is not implemented by FtpFork; ignored: anonymous uploads keep the anonymous account as owner",
             "t.conf:5: warning: vsftpd key 'ssl_enable' is not implemented by FtpFork; ignored",
         }), "the consequence is said when the setting is switched on");
     }
