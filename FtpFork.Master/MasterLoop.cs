@@ -79,7 +79,7 @@ public sealed partial class MasterLoop
 
             if (ready[0]) foreach (byte b in _wake.Drain()) OnSignal((Sig)b);
             if (ready[1]) foreach (var outcome in _auth.Drain()) OnAuthOutcome(outcome);
-            if (ready[2] && _pool.CollectStarted() > 0) ServeWaiting();
+            if (ready[2]) OnStarted(_pool.CollectStarted());
             const int first = 3;
             for (int i = 0; i < _listeners.Count && !_stopping; i++)
                 if (ready[first + i]) Accept(_listeners[i]);
@@ -174,6 +174,24 @@ public sealed partial class MasterLoop
         _waiting.Enqueue((client, ip, peer.Port));
         ServeWaiting();
         _pool.EnsureStarting(_waiting.Count); // one start on its way per waiting client
+    }
+
+    /// <summary>
+    /// Started workers were collected: waiting clients get them, oldest first. As many waiting
+    /// clients as starts failed (or died at once) are closed, their slots released, as a failed
+    /// start always did; every client still waiting has a start on its way.
+    /// </summary>
+    private void OnStarted(int failed)
+    {
+        ServeWaiting();
+        for (; failed > 0 && _waiting.Count > 0; failed--)
+        {
+            var (client, ip, port) = _waiting.Dequeue();
+            _log($"cannot start a worker for {ip}:{port}; closed");
+            client.Dispose();
+            _limits.Release(ip);
+        }
+        if (_waiting.Count > 0 && !_stopping) _pool.EnsureStarting(_waiting.Count);
     }
 
     /// <summary>Hands waiting clients, oldest first, to the workers that have become ready.</summary>

@@ -86,22 +86,24 @@ public sealed class WorkerPool
     }
 
     /// <summary>
-    /// Takes in what the starter thread started. Returns how many pool workers became ready (the
-    /// master then serves clients waiting for one).
+    /// Takes in what the starter thread started. Returns how many pool worker starts failed or died
+    /// at once (the master then gives up on as many waiting clients: they could wait for ever).
     /// </summary>
     public int CollectStarted()
     {
-        int ready = 0;
+        int failed = 0;
         foreach (var s in _starter.Collect())
         {
             if (s.Kind == WorkerKind.Pool) _pendingPool--; else _pendingSpare--;
             if (s.Error != null)
             {
                 if (!_stopping) _log($"cannot start a worker: {s.Error}");
+                if (s.Kind == WorkerKind.Pool) failed++;
                 continue;
             }
             var w = new WorkerProc { Pid = s.Pid, Channel = s.Channel, IsSession = s.Kind == WorkerKind.Spare };
             bool gone = _reapedEarly.Remove(s.Pid);
+            if (gone && s.Kind == WorkerKind.Pool) failed++; // it died at once: no worker came of it
             if (gone || _stopping)
             {
                 CloseChannel(w); // already reaped, or we are stopping: an idle worker leaves on EOF
@@ -109,10 +111,10 @@ public sealed class WorkerPool
                 continue;
             }
             _byPid[s.Pid] = w;
-            if (s.Kind == WorkerKind.Pool) { _idle.Enqueue(w); ready++; }
+            if (s.Kind == WorkerKind.Pool) _idle.Enqueue(w);
             else _spare.Enqueue(w);
         }
-        return ready;
+        return failed;
     }
 
     /// <summary>

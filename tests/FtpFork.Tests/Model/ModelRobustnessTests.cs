@@ -52,6 +52,57 @@ public class ModelRobustnessTests
     }
 
     [Test]
+    public void WorkersThatDieAtOnceNeverLeaveAClientHanging()
+    {
+        // A "worker" that exits at once: the client is closed instead of waiting for ever, and
+        // the master keeps running with nothing left unreaped.
+        string dir = Directory.CreateTempSubdirectory("ftpfork-badworker-").FullName;
+        try
+        {
+            foreach (var f in Directory.GetFiles(ServerProcess.BinDir))
+                if (!Path.GetFileName(f).StartsWith("ftpfork-worker")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            File.SetUnixFileMode(Path.Combine(dir, "ftpfork"), File.GetUnixFileMode(ServerProcess.MasterPath));
+            File.WriteAllText(Path.Combine(dir, "ftpfork-worker"), "#!/bin/sh\nexit 3\n");
+            File.SetUnixFileMode(Path.Combine(dir, "ftpfork-worker"), (UnixFileMode)Convert.ToInt32("755", 8));
+            int port = ServerProcess.FreePort();
+            var psi = new System.Diagnostics.ProcessStartInfo(Path.Combine(dir, "ftpfork"),
+                new[] { "-o", "listen_address=127.0.0.1", "-o", $"listen_port={port}", "-o", "worker_pool_size=0" })
+            { RedirectStandardError = true, RedirectStandardOutput = true };
+            using var master = System.Diagnostics.Process.Start(psi)!;
+            try
+            {
+                Assert.That(ProcTools.WaitUntil(() => CanConnect(port), TimeSpan.FromSeconds(10)), Is.True, "listening");
+                for (int i = 0; i < 3; i++)
+                {
+                    using var c = FtpTestClient.Connect(port);
+                    Assert.That(c.WaitForClose(10000), Is.True, "closed, not left waiting");
+                }
+                Assert.That(master.HasExited, Is.False);
+                Assert.That(ProcTools.WaitUntil(() => ModelTools.Zombies(master.Id).Count == 0, TimeSpan.FromSeconds(5)), Is.True);
+            }
+            finally
+            {
+                master.Kill();
+                master.WaitForExit();
+            }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    private static bool CanConnect(int port)
+    {
+        try
+        {
+            using var s = new System.Net.Sockets.TcpClient("127.0.0.1", port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    [Test]
     public void ClientsThatResetAtOnceCostNothingLasting()
     {
         using var s = ServerProcess.Start("worker_pool_size=2");
