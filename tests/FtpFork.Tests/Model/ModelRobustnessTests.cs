@@ -40,9 +40,7 @@ public class ModelRobustnessTests
         string dir = Directory.CreateTempSubdirectory("ftpfork-noworker-").FullName;
         try
         {
-            foreach (var f in Directory.GetFiles(ServerProcess.BinDir))
-                if (!Path.GetFileName(f).StartsWith("ftpfork-worker")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
-            File.SetUnixFileMode(Path.Combine(dir, "ftpfork"), File.GetUnixFileMode(ServerProcess.MasterPath));
+            CopyMasterWithoutWorker(dir);
             var r = RunTool.Run(Path.Combine(dir, "ftpfork"),
                 new[] { "-o", "listen_address=127.0.0.1", "-o", $"listen_port={ServerProcess.FreePort()}" }, 20000);
             Assert.That(r.ExitCode, Is.EqualTo(1));
@@ -59,9 +57,7 @@ public class ModelRobustnessTests
         string dir = Directory.CreateTempSubdirectory("ftpfork-badworker-").FullName;
         try
         {
-            foreach (var f in Directory.GetFiles(ServerProcess.BinDir))
-                if (!Path.GetFileName(f).StartsWith("ftpfork-worker")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
-            File.SetUnixFileMode(Path.Combine(dir, "ftpfork"), File.GetUnixFileMode(ServerProcess.MasterPath));
+            CopyMasterWithoutWorker(dir);
             File.WriteAllText(Path.Combine(dir, "ftpfork-worker"), "#!/bin/sh\nexit 3\n");
             File.SetUnixFileMode(Path.Combine(dir, "ftpfork-worker"), (UnixFileMode)Convert.ToInt32("755", 8));
             int port = ServerProcess.FreePort();
@@ -87,6 +83,14 @@ public class ModelRobustnessTests
             }
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>The master binary and its library in <paramref name="dir"/>, without a worker beside them.</summary>
+    private static void CopyMasterWithoutWorker(string dir)
+    {
+        foreach (var f in Directory.GetFiles(ServerProcess.BinDir))
+            if (!Path.GetFileName(f).StartsWith("ftpfork-worker")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        File.SetUnixFileMode(Path.Combine(dir, "ftpfork"), File.GetUnixFileMode(ServerProcess.MasterPath));
     }
 
     private static bool CanConnect(int port)
