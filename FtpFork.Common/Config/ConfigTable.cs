@@ -45,6 +45,8 @@ public static class ConfigTable
         B("anon_world_readable_only", true, (c, v) => c with { AnonWorldReadableOnly = v }, c => c.AnonWorldReadableOnly),
         O("anon_umask", Convert.ToInt32("077", 8), (c, v) => c with { AnonUmask = v }, c => c.AnonUmask),
         I("anon_max_rate", 0, (c, v) => c with { AnonMaxRate = v }, c => c.AnonMaxRate),
+        B("dirmessage_enable", false, (c, v) => c with { DirmessageEnable = v }, c => c.DirmessageEnable),
+        S("message_file", ".message", (c, v) => c with { MessageFile = v }, c => c.MessageFile),
         S("deny_file", "", (c, v) => c with { DenyFile = v }, c => c.DenyFile),
         S("hide_file", "", (c, v) => c with { HideFile = v }, c => c.HideFile),
         B("anon_single_process", true, (c, v) => c with { AnonSingleProcess = v }, c => c.AnonSingleProcess),
@@ -140,8 +142,8 @@ public static class ConfigTable
 
     public static readonly IReadOnlySet<string> VsftpdOnly = new HashSet<string>
     {
-        "chown_uploads", "chown_username", "chown_upload_mode", "xferlog_std_format", "dirmessage_enable",
-        "message_file", "async_abor_enable", "one_process_model", "deny_email_enable", "banned_email_file",
+        "chown_uploads", "chown_username", "chown_upload_mode", "xferlog_std_format",
+        "async_abor_enable", "one_process_model", "deny_email_enable", "banned_email_file",
         "setproctitle_enable", "text_userdb_names", "tcp_wrappers", "dual_log_enable", "syslog_enable",
         "vsftpd_log_file", "background", "session_support", "secure_email_list_enable", "email_password_file",
         "run_as_launching_user", "no_log_lock", "ssl_enable", "allow_anon_ssl", "force_local_logins_ssl",

@@ -46,6 +46,9 @@ public sealed record FtpConfig
     public bool AllowWriteableChroot { get; init; }
     /// <summary>As root with anonymous_enable: pre-login workers run as the anonymous account in its root, so an anonymous login needs no second process.</summary>
     public bool AnonSingleProcess { get; init; }
+    /// <summary>dirmessage_enable: message_file of a directory is shown (once a session) on entering it.</summary>
+    public bool DirmessageEnable { get; init; }
+    public string MessageFile { get; init; } = "";
     /// <summary>deny_file: names (vsftpd patterns: * ? {a,b}) no command may reach, in any path component.</summary>
     public string DenyFile { get; init; } = "";
     /// <summary>hide_file: names left out of listings (still reachable by name).</summary>

@@ -14,7 +14,7 @@ public static class DirCommands
             return;
         }
         s.Files.Cwd = p.Virtual;
-        s.Control.Reply(ReplyCodes.FileActionOk, "Directory successfully changed.");
+        DirMessage.Reply(s, ReplyCodes.FileActionOk, "Directory successfully changed.");
     }
 
     public static void Cdup(Session s, string arg) => Cwd(s, "..");

@@ -68,7 +68,7 @@ public static class Accounts
         s.IsAnonymous = anonymous;
         s.Files = new FileSystemView(viewRoot) { Cwd = cwd, DenyPattern = s.Config.DenyFile, HidePattern = s.Config.HideFile };
         if (s.Config.DelaySuccessfulLogin > 0) Thread.Sleep(s.Config.DelaySuccessfulLogin * 1000);
-        s.Control.Reply(ReplyCodes.LoginOk, "Login successful.");
+        DirMessage.Reply(s, ReplyCodes.LoginOk, "Login successful.");
         s.Log($"{s.ClientIp}: login as {s.User}");
         return true;
     }

@@ -29,6 +29,8 @@ public sealed partial class Session
     public FtpFork.Common.Ipc.PreloginIdentity Prelogin { get; set; } = FtpFork.Common.Ipc.PreloginIdentity.Unchanged;
     /// <summary>xferlog_file as the master opened it (append-only), or -1.</summary>
     public int XferlogFd { get; set; } = -1;
+    /// <summary>Directories whose message_file this session has shown (dirmessage_enable shows each once).</summary>
+    public HashSet<string> MessagesShown { get; } = new(StringComparer.Ordinal);
     /// <summary>banner_file's lines for the greeting, or null for ftpd_banner.</summary>
     public string[]? BannerLines { get; set; }
 

@@ -315,6 +315,26 @@ public class FilesServerTests
     }
 
     [Test]
+    public void DirMessageIsShownOnceAtLoginAndOnEnteringADirectory()
+    {
+        using var server = StartWithTree("dirmessage_enable=YES");
+        File.WriteAllText(Path.Combine(server.Root, ".message"), "Hello root\r\nline 2\n");
+        File.WriteAllText(Path.Combine(server.Root, "pub", ".message"), "In pub\n");
+        using var c = server.Connect();
+        c.ReadReply();
+        Assert.That(c.Command("USER anonymous").Code, Is.EqualTo(331));
+        Assert.That(c.Command("PASS x@y").Lines, Is.EqualTo(new[] { "230-Hello root", "230-line 2", "230 Login successful." }));
+        Assert.That(c.Command("CWD pub").Lines, Is.EqualTo(new[] { "250-In pub", "250 Directory successfully changed." }));
+        Assert.That(c.Command("CWD /").ToString(), Is.EqualTo("250 Directory successfully changed."), "once per directory");
+        Assert.That(c.Command("CWD pub").ToString(), Is.EqualTo("250 Directory successfully changed."));
+        Assert.That(c.Command("CWD sub").ToString(), Is.EqualTo("250 Directory successfully changed."), "no message file there");
+        using var off = StartWithTree();
+        File.WriteAllText(Path.Combine(off.Root, "pub", ".message"), "In pub\n");
+        using var c2 = LoggedIn(off);
+        Assert.That(c2.Command("CWD pub").ToString(), Is.EqualTo("250 Directory successfully changed."), "dirmessage_enable=NO");
+    }
+
+    [Test]
     public void HideFileLeavesNamesOutOfListingsOnly()
     {
         using var server = StartWithTree("hide_file={*.hidden,sub}");
