@@ -67,6 +67,10 @@ public sealed class LoginPolicy
         string how;
         if (anon)
         {
+            if (_c.DenyEmailEnable && UserLists.ReadLines(_c.BannedEmailFile).Contains(r.Password))
+                return Fail($"anonymous password listed in banned_email_file {_c.BannedEmailFile}");
+            if (_c.SecureEmailListEnable && !UserLists.ReadLines(_c.EmailPasswordFile).Contains(r.Password))
+                return Fail($"anonymous password not in email_password_file {_c.EmailPasswordFile}");
             account = AnonAccount;
             how = "anonymous";
             if (account == null) return Oops($"no account for anonymous ({_c.FtpUsername} and nobody are missing)");

@@ -49,6 +49,10 @@ public static class ConfigTable
         S("message_file", ".message", (c, v) => c with { MessageFile = v }, c => c.MessageFile),
         S("deny_file", "", (c, v) => c with { DenyFile = v }, c => c.DenyFile),
         S("hide_file", "", (c, v) => c with { HideFile = v }, c => c.HideFile),
+        B("deny_email_enable", false, (c, v) => c with { DenyEmailEnable = v }, c => c.DenyEmailEnable),
+        S("banned_email_file", "/etc/ftpfork.banned_emails", (c, v) => c with { BannedEmailFile = v }, c => c.BannedEmailFile),
+        B("secure_email_list_enable", false, (c, v) => c with { SecureEmailListEnable = v }, c => c.SecureEmailListEnable),
+        S("email_password_file", "/etc/ftpfork.email_passwords", (c, v) => c with { EmailPasswordFile = v }, c => c.EmailPasswordFile),
         B("anon_single_process", true, (c, v) => c with { AnonSingleProcess = v }, c => c.AnonSingleProcess),
 
         B("local_enable", false, (c, v) => c with { LocalEnable = v }, c => c.LocalEnable),
@@ -136,16 +140,14 @@ public static class ConfigTable
         ["force_local_data_ssl"] = "no TLS: data travels in plain text",
         ["tcp_wrappers"] = "/etc/hosts.allow and /etc/hosts.deny are not consulted",
         ["chown_uploads"] = "anonymous uploads keep the anonymous account as owner",
-        ["deny_email_enable"] = "banned_email_file is not consulted",
-        ["secure_email_list_enable"] = "anonymous logins are not limited to email_password_file",
     };
 
     public static readonly IReadOnlySet<string> VsftpdOnly = new HashSet<string>
     {
         "chown_uploads", "chown_username", "chown_upload_mode", "xferlog_std_format",
-        "async_abor_enable", "one_process_model", "deny_email_enable", "banned_email_file",
+        "async_abor_enable", "one_process_model",
         "setproctitle_enable", "text_userdb_names", "tcp_wrappers", "dual_log_enable", "syslog_enable",
-        "vsftpd_log_file", "background", "session_support", "secure_email_list_enable", "email_password_file",
+        "vsftpd_log_file", "background", "session_support",
         "run_as_launching_user", "no_log_lock", "ssl_enable", "allow_anon_ssl", "force_local_logins_ssl",
         "force_local_data_ssl", "ssl_sslv2", "ssl_sslv3", "ssl_tlsv1", "ssl_tlsv1_1", "ssl_tlsv1_2",
         "tilde_user_enable", "force_anon_logins_ssl", "force_anon_data_ssl", "lock_upload_files",

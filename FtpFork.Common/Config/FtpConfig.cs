@@ -46,6 +46,12 @@ public sealed record FtpConfig
     public bool AllowWriteableChroot { get; init; }
     /// <summary>As root with anonymous_enable: pre-login workers run as the anonymous account in its root, so an anonymous login needs no second process.</summary>
     public bool AnonSingleProcess { get; init; }
+    /// <summary>deny_email_enable: anonymous passwords listed in banned_email_file are refused.</summary>
+    public bool DenyEmailEnable { get; init; }
+    public string BannedEmailFile { get; init; } = "";
+    /// <summary>secure_email_list_enable: only anonymous passwords listed in email_password_file are accepted.</summary>
+    public bool SecureEmailListEnable { get; init; }
+    public string EmailPasswordFile { get; init; } = "";
     /// <summary>dirmessage_enable: message_file of a directory is shown (once a session) on entering it.</summary>
     public bool DirmessageEnable { get; init; }
     public string MessageFile { get; init; } = "";

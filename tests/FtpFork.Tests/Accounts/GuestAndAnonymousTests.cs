@@ -80,6 +80,43 @@ public class GuestAndAnonymousTests
     }
 
     [Test]
+    public void AnonymousPasswordsAreCheckedAgainstTheEmailLists()
+    {
+        string dir = Directory.CreateTempSubdirectory("ftpfork-emails-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "banned"), "# spammers\nbad@example.com\n");
+            File.WriteAllText(Path.Combine(dir, "allowed"), "ok@example.com\nbad@example.com\n");
+            using (var server = ServerProcess.Start("deny_email_enable=YES", $"banned_email_file={dir}/banned"))
+            {
+                using var bad = server.Connect();
+                bad.ReadReply();
+                Assert.That(bad.Login("anonymous", "bad@example.com").Code, Is.EqualTo(530));
+                using var good = server.Connect();
+                good.ReadReply();
+                Assert.That(good.Login("anonymous", "someone@example.com").Code, Is.EqualTo(230));
+            }
+            using (var server = ServerProcess.Start("secure_email_list_enable=YES", $"email_password_file={dir}/allowed",
+                "deny_email_enable=YES", $"banned_email_file={dir}/banned"))
+            {
+                string[] tries = { "ok@example.com", "someone@example.com", "bad@example.com" };
+                int[] codes = { 230, 530, 530 }; // listed; not listed; listed but banned
+                for (int i = 0; i < tries.Length; i++)
+                {
+                    using var c = server.Connect();
+                    c.ReadReply();
+                    Assert.That(c.Login("anonymous", tries[i]).Code, Is.EqualTo(codes[i]), tries[i]);
+                }
+                Assert.That(server.Log, Does.Contain("anonymous password not in email_password_file"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
     public void AnonymousCannotWriteUnlessEnabled()
     {
         AccountsSetup.NeedRoot();
