@@ -70,6 +70,8 @@ public static class Program
         foreach (var o in opts.Overrides)
             config = ConfigParser.ApplySetting(config, o, $"-o #{++i}", Warn, origins);
         ConfigValidator.Validate(config, origins);
+        if (config.PasvAddrResolve && config.PasvAddress != "")
+            config = config with { PasvAddress = PasvName.Resolve(config.PasvAddress, origins.GetValueOrDefault("pasv_address")) };
         if (config.BannerFile != "")
         {
             try

@@ -24,7 +24,7 @@ public static class ConfigValidator
             Fail("listen_address", $"'{c.ListenAddress}' is not an IPv4 address");
         if (c.ListenAddress6 != "" && !IPAddress.TryParse(c.ListenAddress6, out _))
             Fail("listen_address6", $"'{c.ListenAddress6}' is not an IPv6 address");
-        if (c.PasvAddress != "" && !IPAddress.TryParse(c.PasvAddress, out _))
+        if (c.PasvAddress != "" && !c.PasvAddrResolve && !IPAddress.TryParse(c.PasvAddress, out _))
             Fail("pasv_address", $"'{c.PasvAddress}' is not an IP address");
         if (c.WorkerPoolSize > 1000) Fail("worker_pool_size", "at most 1000");
         if (c.MaxClients < 0 || c.MaxPerIp < 0) Fail("max_clients", "negative");

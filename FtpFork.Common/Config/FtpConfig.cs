@@ -98,6 +98,8 @@ public sealed record FtpConfig
     public int PasvMinPort { get; init; }
     public int PasvMaxPort { get; init; }
     public string PasvAddress { get; init; } = "";
+    /// <summary>pasv_addr_resolve: pasv_address is a host name, resolved once by the master at start.</summary>
+    public bool PasvAddrResolve { get; init; }
     public bool PasvPromiscuous { get; init; }
     public bool PortEnable { get; init; }
     public bool PortPromiscuous { get; init; }

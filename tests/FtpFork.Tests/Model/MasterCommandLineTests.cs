@@ -96,6 +96,17 @@ public class MasterCommandLineTests
     }
 
     [Test]
+    public void PasvAddrResolveTurnsTheNameIntoAnAddressOnceAtStart()
+    {
+        var r = Master("-o", "pasv_address=localhost", "-o", "pasv_addr_resolve=YES", "--check");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("\npasv_address=127.0.0.1\n"), "workers get the address, not the name");
+        r = Master("-o", "pasv_address=localhost", "--check");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: -o #1: pasv_address: 'localhost' is not an IP address"));
+    }
+
+    [Test]
     public void UnreadableBannerFileStopsTheStart()
     {
         var r = Master("-o", "banner_file=/nonexistent/ftpfork-banner", "--check");
