@@ -46,6 +46,8 @@ public sealed record FtpConfig
     public bool AllowWriteableChroot { get; init; }
     /// <summary>As root with anonymous_enable: pre-login workers run as the anonymous account in its root, so an anonymous login needs no second process.</summary>
     public bool AnonSingleProcess { get; init; }
+    /// <summary>lock_upload_files: uploads hold an exclusive fcntl lock on the file, downloads a shared one.</summary>
+    public bool LockUploadFiles { get; init; }
     /// <summary>deny_email_enable: anonymous passwords listed in banned_email_file are refused.</summary>
     public bool DenyEmailEnable { get; init; }
     public string BannedEmailFile { get; init; } = "";

@@ -33,8 +33,9 @@ public static class FileIo
     /// <summary>
     /// Opens (creating with <paramref name="mode"/>, the umask applies) a file to write. Returns the
     /// fd, or null with the errno; <paramref name="created"/> says whether this call made the file.
+    /// <paramref name="beforeTruncate"/> runs on the fd before an existing file is truncated.
     /// </summary>
-    public static int? OpenWrite(string path, CreateHow how, int mode, out bool created, out Errno error)
+    public static int? OpenWrite(string path, CreateHow how, int mode, out bool created, out Errno error, Action<int>? beforeTruncate = null)
     {
         created = false;
         error = 0;
@@ -52,8 +53,25 @@ public static class FileIo
         }
         long fl = Posix.Check("fcntl(F_GETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_GETFL));
         Posix.Check("fcntl(F_SETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_SETFL, fl & ~(long)OpenFlags.O_NONBLOCK));
+        beforeTruncate?.Invoke(fd); // lock_upload_files: a reader never sees the file cut short
         if (how == CreateHow.Truncate && !created) Posix.Check("ftruncate", () => Syscall.ftruncate(fd, 0));
         return fd;
+    }
+
+    /// <summary>
+    /// fcntl(F_SETLKW) on the whole file, shared (a download) or exclusive (an upload); waits for a
+    /// conflicting lock to go (EINTR retried: the caller's data alarm ends a wait that lasts too long).
+    /// </summary>
+    public static void LockWhole(int fd, bool exclusive)
+    {
+        var fl = new Flock
+        {
+            l_type = exclusive ? LockType.F_WRLCK : LockType.F_RDLCK,
+            l_whence = SeekFlags.SEEK_SET,
+            l_start = 0,
+            l_len = 0,
+        };
+        Posix.Check("fcntl(F_SETLKW)", () => Syscall.fcntl(fd, FcntlCommand.F_SETLKW, ref fl));
     }
 
     /// <summary>lseek to an absolute offset, or to the end with <paramref name="offset"/> = -1.</summary>

@@ -36,6 +36,7 @@ public static class TransferCommands
                 s.Control.Reply(ReplyCodes.FileNotFound, "Failed to open file.");
                 return;
             }
+            if (s.Config.LockUploadFiles) Lock(s, fd, exclusive: false);
             bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiDownloadEnable;
             string mark = $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {arg} ({facts.Size} bytes).";
             if (DataTransfer.Begin(s, mark) is not int sock) return;
@@ -84,7 +85,8 @@ public static class TransferCommands
         }
         var how = kind == Upload.Unique || (s.IsAnonymous && !s.Config.AnonOtherWriteEnable) ? CreateHow.Exclusive
             : kind == Upload.Append || offset != 0 ? CreateHow.Keep : CreateHow.Truncate;
-        int? opened = FileIo.OpenWrite(path.Real, how, s.Config.FileOpenMode, out bool created, out var err);
+        int? opened = FileIo.OpenWrite(path.Real, how, s.Config.FileOpenMode, out bool created, out var err,
+            s.Config.LockUploadFiles ? f => Lock(s, f, exclusive: true) : null);
         if (opened is not int fd)
         {
             s.Log($"{s.ClientIp}: cannot create {path.Virtual}: {err}");
@@ -127,6 +129,27 @@ public static class TransferCommands
             if (!FileIo.Exists(p.Real)) return p;
         }
         return null;
+    }
+
+    /// <summary>
+    /// lock_upload_files (as vsftpd): an upload holds an exclusive lock, a download a shared one, so
+    /// no download reads a file an upload is writing. The wait runs under the data alarm.
+    /// </summary>
+    private static void Lock(Session s, int fd, bool exclusive)
+    {
+        s.Timeouts.StartData();
+        try
+        {
+            FileIo.LockWhole(fd, exclusive);
+        }
+        catch (PosixException e)
+        {
+            s.Log($"{s.ClientIp}: lock_upload_files: {e.Message}"); // e.g. a file system without locks: go on unlocked
+        }
+        finally
+        {
+            s.Timeouts.Stop();
+        }
     }
 
     private static void LogTransfer(Session s, string verb, string file, DataPump pump, PumpResult r, long started)

@@ -56,6 +56,51 @@ public class DataTransferTests
     }
 
     [Test]
+    public void LockUploadFilesKeepsADownloadWaitingWhileTheFileIsWriteLocked()
+    {
+        using var server = ServerProcess.Start();
+        string file = Path.Combine(server.Root, "busy.bin");
+        DataClient.RandomFile(file, 5000);
+        using var holder = HoldWriteLock(file);
+        using var c = DataClient.LoggedIn(server);
+        using var d = DataClient.Pasv(c);
+        c.SendLine("RETR busy.bin");
+        Assert.Throws<TimeoutException>(() => c.ReadReply(1500), "no 150 while the file is write-locked");
+        holder.StandardInput.Close(); // the writer is done
+        Assert.That(c.ReadReply().Code, Is.EqualTo(150));
+        Assert.That(DataClient.Sha(DataClient.ReadAll(d)), Is.EqualTo(DataClient.Sha(File.ReadAllBytes(file))));
+        Assert.That(c.ReadReply().Code, Is.EqualTo(226));
+        holder.WaitForExit();
+    }
+
+    /// <summary>Another writer, as an upload would be: python3 holds an exclusive fcntl lock on the file until its stdin closes.</summary>
+    private static System.Diagnostics.Process HoldWriteLock(string file)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("python3", new[] { "-c",
+            "import fcntl,sys; f=open(sys.argv[1],'r+b'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()", file })
+        { RedirectStandardInput = true, RedirectStandardOutput = true };
+        var holder = System.Diagnostics.Process.Start(psi)!;
+        Assert.That(holder.StandardOutput.ReadLine(), Is.EqualTo("locked"));
+        return holder;
+    }
+
+    [Test]
+    public void LockUploadFilesOffDoesNotWait()
+    {
+        using var server = ServerProcess.Start("lock_upload_files=NO");
+        string file = Path.Combine(server.Root, "busy.bin");
+        DataClient.RandomFile(file, 5000);
+        using var holder = HoldWriteLock(file);
+        using var c = DataClient.LoggedIn(server);
+        using var d = DataClient.Pasv(c);
+        Assert.That(c.Command("RETR busy.bin").Code, Is.EqualTo(150));
+        Assert.That(DataClient.ReadAll(d), Has.Length.EqualTo(5000));
+        Assert.That(c.ReadReply().Code, Is.EqualTo(226));
+        holder.StandardInput.Close();
+        holder.WaitForExit();
+    }
+
+    [Test]
     public void XferlogFileThatCannotBeOpenedStopsTheStart()
     {
         var e = Assert.Throws<InvalidOperationException>(() => ServerProcess.Start("xferlog_enable=YES", "xferlog_file=/nonexistent/dir/x.log"));
