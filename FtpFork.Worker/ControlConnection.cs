@@ -67,6 +67,17 @@ public sealed class ControlConnection
         Write(sb.ToString());
     }
 
+    /// <summary>
+    /// A file's lines as a reply, as vsftpd sends banners and directory messages: "code-line" for
+    /// each (the first as ReplyMulti's first line), then "code last".
+    /// </summary>
+    public void ReplyLines(int code, IReadOnlyList<string> lines, string last)
+    {
+        var rest = new List<string>();
+        for (int i = 1; i < lines.Count; i++) rest.Add($"{code}-{lines[i]}");
+        ReplyMulti(code, lines[0], rest, last);
+    }
+
     private void Write(string text)
     {
         _trace?.Invoke("< " + text.TrimEnd());

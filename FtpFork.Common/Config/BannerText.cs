@@ -23,6 +23,12 @@ public static class BannerText
         {
             throw new ConfigException($"banner_file: cannot read {path}: {e.Message}");
         }
+        return Lines(data);
+    }
+
+    /// <summary>A message file's lines: UTF-8, CRs dropped, a final newline not counted as an empty line.</summary>
+    public static string[] Lines(byte[] data)
+    {
         string text = Encoding.UTF8.GetString(data).Replace("\r", "");
         if (text.EndsWith('\n')) text = text[..^1];
         return text.Split('\n');

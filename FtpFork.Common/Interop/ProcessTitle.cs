@@ -38,15 +38,7 @@ public static unsafe class ProcessTitle
         if (fd < 0) throw new IOException($"open {path}: {Mono.Unix.Native.Stdlib.GetLastError()}");
         try
         {
-            var buf = new byte[2048];
-            int n = 0;
-            while (n < buf.Length)
-            {
-                long r = RawIo.Read(fd, buf.AsSpan(n));
-                if (r <= 0) break;
-                n += (int)r;
-            }
-            return Encoding.ASCII.GetString(buf, 0, n);
+            return Encoding.ASCII.GetString(RawIo.ReadUpTo(fd, 2048));
         }
         finally
         {

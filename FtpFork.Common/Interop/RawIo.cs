@@ -41,6 +41,16 @@ public static unsafe class RawIo
         }
     }
 
+    /// <summary>Reads until EOF or <paramref name="max"/> bytes (small files: /proc entries, messages).</summary>
+    public static byte[] ReadUpTo(int fd, int max)
+    {
+        var buf = new byte[max];
+        int n = 0;
+        long r;
+        while (n < buf.Length && (r = Read(fd, buf.AsSpan(n))) > 0) n += (int)r;
+        return n == buf.Length ? buf : buf.AsSpan(0, n).ToArray();
+    }
+
     public static void SetNonBlocking(int fd)
     {
         long flags = Posix.Check("fcntl(F_GETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_GETFL));

@@ -1,19 +1,19 @@
 // dirmessage_enable: a directory's message_file, shown the first time a session enters it (as vsftpd).
-using System.Text;
+using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
 
 namespace FtpFork.Worker;
 
 public static class DirMessage
 {
-    public const int MaxBytes = 4000; // vsftpd's VSFTP_MAX_MSGFILE_SIZE
+    public const int MaxBytes = BannerText.MaxBytes; // vsftpd's VSFTP_MAX_MSGFILE_SIZE, as banner_file
 
     /// <summary>
     /// The lines of message_file in the working directory, or null: the option is off, the file
     /// is missing, unreadable, empty or outside the root, or this directory's message was shown
     /// before in this session. The file is resolved like any client path (no escape, deny_file).
     /// </summary>
-    public static List<string>? Take(Session s)
+    public static string[]? Take(Session s)
     {
         if (!s.Config.DirmessageEnable || s.Config.MessageFile == "" || s.Files == null) return null;
         if (!s.MessagesShown.Add(s.Files.Cwd)) return null;
@@ -21,12 +21,10 @@ public static class DirMessage
         if (p == null) return null;
         int? fd = FileIo.OpenRead(p.Real, out _);
         if (fd == null) return null;
-        var buf = new byte[MaxBytes];
-        int n = 0;
+        byte[] data;
         try
         {
-            long r;
-            while (n < buf.Length && (r = RawIo.Read(fd.Value, buf.AsSpan(n))) > 0) n += (int)r;
+            data = RawIo.ReadUpTo(fd.Value, MaxBytes);
         }
         catch (PosixException)
         {
@@ -36,9 +34,8 @@ public static class DirMessage
         {
             Posix.Close(fd.Value);
         }
-        string text = Encoding.UTF8.GetString(buf, 0, n).Replace("\r", "");
-        if (text.EndsWith('\n')) text = text[..^1];
-        return text.Length == 0 ? null : new List<string>(text.Split('\n'));
+        var lines = BannerText.Lines(data);
+        return lines is [""] ? null : lines;
     }
 
     /// <summary>The reply: the message's lines as "code-line", then "code text".</summary>
@@ -50,8 +47,6 @@ public static class DirMessage
             s.Control.Reply(code, text);
             return;
         }
-        var rest = new List<string>();
-        for (int i = 1; i < lines.Count; i++) rest.Add($"{code}-{lines[i]}");
-        s.Control.ReplyMulti(code, lines[0], rest, text);
+        s.Control.ReplyLines(code, lines, text);
     }
 }

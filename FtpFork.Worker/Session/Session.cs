@@ -107,9 +107,7 @@ public sealed partial class Session
             Control.Reply(ReplyCodes.ServiceReady, Config.FtpdBanner);
             return;
         }
-        var rest = new List<string>();
-        for (int i = 1; i < BannerLines.Length; i++) rest.Add($"{ReplyCodes.ServiceReady}-{BannerLines[i]}");
-        Control.ReplyMulti(ReplyCodes.ServiceReady, BannerLines[0], rest, "");
+        Control.ReplyLines(ReplyCodes.ServiceReady, BannerLines, "");
     }
 
     /// <summary>Greets the client and runs both loops to the end of the session.</summary>
