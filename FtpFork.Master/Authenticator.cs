@@ -9,7 +9,9 @@ public sealed class Authenticator
 {
     private readonly LoginPolicy _policy;
     private readonly Action<string> _log;
-    private readonly BlockingCollection<(int Pid, AuthRequest Request, string Ip, int Port)> _in = new();
+    // A plain queue under a lock, waited on with Monitor.Wait: BlockingCollection's semaphore spins
+    // (dozens of sched_yield per login) before it blocks, CPU the sessions need under load.
+    private readonly Queue<(int Pid, AuthRequest Request, string Ip, int Port)> _in = new();
     private readonly ConcurrentQueue<AuthOutcome> _out = new();
     private readonly SelfPipe _wake = new();
 
@@ -25,7 +27,23 @@ public sealed class Authenticator
     /// <summary>The fd the master's poll loop watches; readable when outcomes wait.</summary>
     public int WakeFd => _wake.ReadFd;
 
-    public void Submit(int pid, AuthRequest request, string ip, int port) => _in.Add((pid, request, ip, port));
+    public void Submit(int pid, AuthRequest request, string ip, int port)
+    {
+        lock (_in)
+        {
+            _in.Enqueue((pid, request, ip, port));
+            Monitor.Pulse(_in);
+        }
+    }
+
+    private (int Pid, AuthRequest Request, string Ip, int Port) Next()
+    {
+        lock (_in)
+        {
+            while (_in.Count == 0) Monitor.Wait(_in);
+            return _in.Dequeue();
+        }
+    }
 
     /// <summary>Every outcome ready now (call when WakeFd is readable).</summary>
     public List<AuthOutcome> Drain()
@@ -38,8 +56,9 @@ public sealed class Authenticator
 
     private void Work()
     {
-        foreach (var (pid, request, ip, port) in _in.GetConsumingEnumerable())
+        while (true)
         {
+            var (pid, request, ip, port) = Next();
             AuthOutcome o;
             try
             {

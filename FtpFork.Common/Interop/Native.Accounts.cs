@@ -1,4 +1,4 @@
-// Declarations for logins and identity that Mono.Posix lacks: PAM, getspnam, access; only Interop files call them.
+// Declarations for logins and identity that Mono.Posix lacks: PAM, getspnam, access, dlopen pinning; only Interop files call them.
 using System.Runtime.InteropServices;
 
 namespace FtpFork.Common.Interop;
@@ -33,6 +33,24 @@ internal static unsafe partial class Native
 
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int getresgid(out uint r, out uint e, out uint s);
+
+    [LibraryImport(Libc)]
+    internal static partial int dl_iterate_phdr(delegate* unmanaged<DlPhdrInfo*, nuint, void*, int> callback, void* data);
+
+    [LibraryImport(Libc)]
+    internal static partial IntPtr dlopen(byte* file, int mode);
+
+    /// <summary>The first two fields of struct dl_phdr_info (load address, path); the rest is not read.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct DlPhdrInfo
+    {
+        public IntPtr Addr;
+        public byte* Name;
+    }
+
+    internal const int RTLD_LAZY = 0x1;
+    internal const int RTLD_NOLOAD = 0x4;
+    internal const int RTLD_NODELETE = 0x1000;
 
     /// <summary>struct pam_conv: the conversation function and its appdata pointer.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -41,6 +41,7 @@ public static unsafe class Pam
                     detail = $"pam_start: {rc}";
                     return PamVerdict.Unavailable;
                 }
+                LibraryPin.PinLoaded(); // the modules pam_start loaded stay mapped for the next login
                 Native.pam_set_item(pamh, Native.PAM_RHOST, hostP);
                 Native.pam_set_item(pamh, Native.PAM_TTY, ttyP);
                 Native.pam_set_item(pamh, Native.PAM_FAIL_DELAY, (delegate* unmanaged<int, uint, IntPtr, void>)&NoDelay);
