@@ -25,7 +25,9 @@ public static class ConfigParser
             lineNo++;
             string line = raw.TrimEnd('\r');
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
-            c = ApplySetting(c, line, $"{fileName}:{lineNo}", warn, origins);
+            // Concat, not $"": an interpolation with a number rents from ArrayPool, whose first use costs
+            // every new worker a per-core cache set-up.
+            c = ApplySetting(c, line, fileName + ":" + lineNo.ToString(CultureInfo.InvariantCulture), warn, origins);
         }
         return c;
     }

@@ -175,7 +175,9 @@ public static class ConfigTable
 
     public static FtpConfig ApplyDefaults(FtpConfig c)
     {
-        foreach (var k in Keys) c = k.Set(c, k.Default);
+        // Each Set copies the whole record: skip the keys whose default is what a new record holds.
+        foreach (var k in Keys)
+            if (!k.Get(c).Equals(k.Default)) c = k.Set(c, k.Default);
         return c;
     }
 

@@ -22,6 +22,25 @@ public static class LocalClock
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (Native.localtime_r(now, out var tm) == IntPtr.Zero) return DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss");
-        return $"{tm.tm_year + 1900:0000}-{tm.tm_mon + 1:00}-{tm.tm_mday:00} {tm.tm_hour:00}:{tm.tm_min:00}:{tm.tm_sec:00}";
+        // Digits by hand, not $"{x:00}": a formatted interpolation rents from ArrayPool, whose first
+        // use costs every new worker a per-core cache set-up.
+        Span<char> c = stackalloc char[19];
+        Digits(c[..4], tm.tm_year + 1900);
+        c[4] = '-';
+        Digits(c.Slice(5, 2), tm.tm_mon + 1);
+        c[7] = '-';
+        Digits(c.Slice(8, 2), tm.tm_mday);
+        c[10] = ' ';
+        Digits(c.Slice(11, 2), tm.tm_hour);
+        c[13] = ':';
+        Digits(c.Slice(14, 2), tm.tm_min);
+        c[16] = ':';
+        Digits(c.Slice(17, 2), tm.tm_sec);
+        return new string(c);
+    }
+
+    private static void Digits(Span<char> into, int value)
+    {
+        for (int i = into.Length - 1; i >= 0; i--, value /= 10) into[i] = (char)('0' + value % 10);
     }
 }
