@@ -46,6 +46,23 @@ public class AccountsTests
     }
 
     [Test]
+    public void PamModulesStayMappedInTheMasterBetweenLogins()
+    {
+        AccountsSetup.NeedRoot();
+        using var server = Local();
+        for (int i = 0; i < 2; i++)
+        {
+            using var c = server.Connect();
+            Assert.That(c.ReadReply().Code, Is.EqualTo(220));
+            Assert.That(c.Login(_user.Name, _user.Password).Code, Is.EqualTo(230), server.Log);
+            // pam_end has run by now: without pinning it would have unmapped every module it loaded.
+            string maps = File.ReadAllText($"/proc/{server.Pid}/maps");
+            Assert.That(maps, Does.Contain("/pam_unix.so"), $"login {i + 1}: pam_unix.so stays mapped in the master after pam_end");
+            Assert.That(maps, Does.Contain("/pam_listfile.so"));
+        }
+    }
+
+    [Test]
     public void PreLoginWorkerIsNoprivInTheEmptyChroot()
     {
         AccountsSetup.NeedRoot();
