@@ -175,7 +175,7 @@ public class AccountsTests
         using (var c2 = server.Connect())
             Assert.That(c2.ReadReply().Code, Is.EqualTo(421), "the logged-in session still holds the IP's one slot");
         Assert.That(c1.Command("QUIT").Code, Is.EqualTo(221));
-        Assert.That(ProcTools.WaitUntil(() => server.Log.Contains("exited (exit 0), client 127.0.0.1"), TimeSpan.FromSeconds(5)));
+        Assert.That(server.LogShows("exited (exit 0), client 127.0.0.1"), server.Log);
         using var c3 = server.Connect();
         Assert.That(c3.ReadReply().Code, Is.EqualTo(220), "released once the session worker is reaped");
     }

@@ -38,7 +38,7 @@ public class GuestAndAnonymousTests
         Assert.That(c.Login("anonymous", "x@y").Code, Is.EqualTo(230), server.Log);
         Assert.That(Workers.Find(server, "anonymous:"), Is.EqualTo(preLogin), "no second process for an anonymous session");
         Assert.That(c.Command("PWD").Text, Does.StartWith("\"/\""));
-        Assert.That(server.Log, Does.Contain("in the pre-login process"));
+        Assert.That(server.LogShows("in the pre-login process"), server.Log);
         // The master accepts no second login from that worker (its pre-login is over).
         Assert.That(c.Command("USER someone").Code, Is.EqualTo(530));
     }
@@ -67,7 +67,7 @@ public class GuestAndAnonymousTests
         File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
         RunTool.Run("chown", new[] { "ftp", dir });
         using var server = ServerProcess.Start($"anon_root={dir}"); // the later line wins
-        Assert.That(server.Log, Does.Contain($"anon_single_process not used: anonymous root {dir} is writable by ftp"));
+        Assert.That(server.LogShows($"anon_single_process not used: anonymous root {dir} is writable by ftp"), server.Log);
         using var c = server.Connect();
         c.ReadReply();
         int preLogin = Workers.Find(server, "127.0.0.1: connected");
@@ -107,7 +107,7 @@ public class GuestAndAnonymousTests
                     c.ReadReply();
                     Assert.That(c.Login("anonymous", tries[i]).Code, Is.EqualTo(codes[i]), tries[i]);
                 }
-                Assert.That(server.Log, Does.Contain("anonymous password not in email_password_file"));
+                Assert.That(server.LogShows("anonymous password not in email_password_file"), server.Log);
             }
         }
         finally

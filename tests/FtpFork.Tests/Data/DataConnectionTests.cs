@@ -83,7 +83,7 @@ public class DataConnectionTests
         Assert.That(DataClient.Sha(DataClient.ReadAll(d)), Is.EqualTo(sha));
         Assert.That(c.ReadReply().Code, Is.EqualTo(226));
         // The log reaches the test through the master's stderr pipe, read asynchronously: wait for it.
-        Assert.That(ProcTools.WaitUntil(() => server.Log.Contains("refused a data connection from 127.0.0.2"), TimeSpan.FromSeconds(10)),
+        Assert.That(server.LogShows("refused a data connection from 127.0.0.2", 10),
             Is.True, server.Log);
     }
 

@@ -23,6 +23,26 @@ public sealed class ServerProcess : IDisposable
         get { lock (_logLock) return _log.ToString(); }
     }
 
+    /// <summary>
+    /// Waits (woken by each new log line, up to <paramref name="seconds"/>) until the master's log
+    /// holds <paramref name="text"/>: its output reaches the test through a reader thread, so a line
+    /// written before a reply may arrive after it.
+    /// </summary>
+    public bool LogShows(string text, double seconds = 5)
+    {
+        var end = DateTime.UtcNow.AddSeconds(seconds);
+        lock (_logLock)
+        {
+            while (!_log.ToString().Contains(text))
+            {
+                var left = end - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) return false;
+                Monitor.Wait(_logLock, left);
+            }
+            return true;
+        }
+    }
+
     public static string BinDir
     {
         get
@@ -82,12 +102,21 @@ public sealed class ServerProcess : IDisposable
         p.ErrorDataReceived += (_, e) =>
         {
             if (e.Data == null) return;
-            lock (server._logLock) server._log.AppendLine(e.Data);
+            lock (server._logLock)
+            {
+                server._log.AppendLine(e.Data);
+                Monitor.PulseAll(server._logLock);
+            }
             if (e.Data.Contains("listening on")) listening.Set();
         };
         p.OutputDataReceived += (_, e) =>
         {
-            if (e.Data != null) lock (server._logLock) server._log.AppendLine(e.Data);
+            if (e.Data != null)
+                lock (server._logLock)
+                {
+                    server._log.AppendLine(e.Data);
+                    Monitor.PulseAll(server._logLock);
+                }
         };
         p.BeginErrorReadLine();
         p.BeginOutputReadLine();
