@@ -24,9 +24,24 @@ public static unsafe class LibraryPin
         lock (Gate)
         {
             if (count <= _pinned) return;
-            Native.dl_iterate_phdr(&Pin, null);
+            // The paths are gathered first and dlopen'd after dl_iterate_phdr returns: the loader's
+            // lock is held during the walk. They stay valid: PAM's handle keeps its modules loaded.
+            var names = new Names { Capacity = MaxNames };
+            IntPtr* slots = stackalloc IntPtr[MaxNames];
+            names.Slots = slots;
+            Native.dl_iterate_phdr(&Gather, &names);
+            for (int i = 0; i < names.Count; i++)
+                Native.dlopen((byte*)slots[i], Native.RTLD_LAZY | Native.RTLD_NOLOAD | Native.RTLD_NODELETE);
             _pinned = count;
         }
+    }
+
+    private const int MaxNames = 512;
+
+    private struct Names
+    {
+        public IntPtr* Slots;
+        public int Count, Capacity;
     }
 
     [UnmanagedCallersOnly]
@@ -37,12 +52,12 @@ public static unsafe class LibraryPin
     }
 
     [UnmanagedCallersOnly]
-    private static int Pin(Native.DlPhdrInfo* info, nuint size, void* data)
+    private static int Gather(Native.DlPhdrInfo* info, nuint size, void* data)
     {
-        // The main program and the vDSO have an empty or a non-path name; dlopen of a name that is
-        // not loaded fails at once with RTLD_NOLOAD and loads nothing.
-        if (info->Name != null && info->Name[0] == (byte)'/')
-            Native.dlopen(info->Name, Native.RTLD_LAZY | Native.RTLD_NOLOAD | Native.RTLD_NODELETE);
+        // The main program and the vDSO have an empty or a non-path name: skipped.
+        var names = (Names*)data;
+        if (info->Name != null && info->Name[0] == (byte)'/' && names->Count < names->Capacity)
+            names->Slots[names->Count++] = (IntPtr)info->Name;
         return 0;
     }
 }
