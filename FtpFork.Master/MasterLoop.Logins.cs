@@ -45,6 +45,11 @@ public sealed partial class MasterLoop
             _log($"not running as root (as {me}): no identity changes; only {me}, anonymous (as {me}) and virtual users can log in");
         }
         _pool.Prelogin = policy.Prelogin;
+        // Spares (processes ready to take a logged-in session) only where a login can need one: an
+        // anonymous session that stays in its pre-login process never does. A login that finds no
+        // spare still gets one, started then.
+        _pool.SparesNeeded = _config.LocalEnable || _config.GuestEnable ||
+            (_config.AnonymousEnable && (!policy.Prelogin.Anonymous || _config.UserConfigDir != ""));
         return new Authenticator(policy, _log, Math.Max(2, Environment.ProcessorCount));
     }
 

@@ -123,7 +123,12 @@ public sealed class WorkerPool
     /// </summary>
     public WorkerProc SpawnSession(SessionHandoff h, string configText, int controlFd)
     {
-        var w = TakeLive(_spare) ?? StartSpare();
+        var w = TakeLive(_spare);
+        if (w == null)
+        {
+            _spareTarget = Math.Min(MaxTarget, Math.Max(1, _spareTarget * 2)); // more spares next time
+            w = StartSpare();
+        }
         int pid = w.Pid, mine = w.Channel;
         try
         {
@@ -190,13 +195,28 @@ public sealed class WorkerPool
     private const int MaxTarget = 64;
     private int _target = -1;
 
-    /// <summary>How many ready workers the pool aims for now.</summary>
-    public int Target => _target;
 
-    /// <summary>True while the pool holds (or is starting) fewer ready or spare workers than its target.</summary>
-    public bool NeedsWorker => !_stopping && (_idle.Count + _pendingPool < _target || _spare.Count + _pendingSpare < _target);
+    // Spares have their own target: worker_pool_size when a login can need a new process (see
+    // SparesNeeded), doubled each time a login finds none; 0 otherwise (an anonymous-only server
+    // whose anonymous sessions stay in the pre-login process would only keep idle root processes).
+    private int _spareTarget = -1;
 
-    public void SetBaseSize(int size) => _target = size;
+    /// <summary>Whether some login can need a session worker; set by the master before the first start.</summary>
+    public bool SparesNeeded { get; set; } = true;
+
+    /// <summary>True while the pool holds (or is starting) fewer ready or spare workers than its targets.</summary>
+    public bool NeedsWorker => !_stopping && (PoolShort || SpareShort);
+    private bool PoolShort => _idle.Count + _pendingPool < _target;
+    private bool SpareShort => _spare.Count + _pendingSpare < _spareTarget;
+
+    /// <summary>Whether a target is above the configured size (the master shrinks it after a quiet spell).</summary>
+    public bool Grown(int size) => _target > size || _spareTarget > (SparesNeeded ? size : 0);
+
+    public void SetBaseSize(int size)
+    {
+        _target = size;
+        _spareTarget = SparesNeeded ? size : 0;
+    }
 
     // Starts in flight for refilling: the starter works one at a time, so a longer queue would only
     // make a start for a waiting client (EnsureStarting) wait behind it.
@@ -207,7 +227,8 @@ public sealed class WorkerPool
     {
         while (NeedsWorker && _pendingPool + _pendingSpare < MaxRefillInFlight)
         {
-            if (_idle.Count + _pendingPool <= _spare.Count + _pendingSpare && _idle.Count + _pendingPool < _target) RequestPool();
+            // Both short: the one with fewer ready goes first, the pool on a tie.
+            if (PoolShort && (!SpareShort || _idle.Count + _pendingPool <= _spare.Count + _pendingSpare)) RequestPool();
             else RequestSpare();
         }
     }
@@ -227,9 +248,9 @@ public sealed class WorkerPool
     /// <summary>Back to <paramref name="size"/>: extra ready workers lose their channel and exit.</summary>
     public void Shrink(int size)
     {
-        _target = size;
-        while (_idle.Count > size) CloseChannel(_idle.Dequeue());
-        while (_spare.Count > size) CloseChannel(_spare.Dequeue());
+        SetBaseSize(size);
+        while (_idle.Count > _target) CloseChannel(_idle.Dequeue());
+        while (_spare.Count > _spareTarget) CloseChannel(_spare.Dequeue());
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 // The process model end to end: a worker per client, titles, reaping, the pool, SIGKILL and SIGTERM.
 using FtpFork.Tests.Harness;
+using FtpFork.Tests.Accounts;
 using NUnit.Framework;
 
 namespace FtpFork.Tests.Model;
@@ -97,13 +98,26 @@ public class ModelProcessTests
     [Test]
     public void PoolWorkersExistBeforeAnyClient()
     {
-        using var s = ServerProcess.Start("worker_pool_size=3");
+        using var s = ServerProcess.Start("worker_pool_size=3", "local_enable=YES");
         ModelTools.WaitPool(s, 3);
         // Beside the 3 pre-login workers, 3 spares wait to become logged-in sessions' workers.
         Assert.That(ProcTools.WaitUntil(() => ModelTools.Spares(s).Count == 3, ModelTools.Wait), Is.True);
         Assert.That(ProcTools.Children(s.Pid).Count, Is.EqualTo(6));
         foreach (int p in ModelTools.PoolWorkers(s))
             Assert.That(ProcTools.WaitUntil(() => ProcTools.Title(p) == "ftpfork: worker (pool)", ModelTools.Wait), Is.True);
+    }
+
+    [Test]
+    public void AnonymousOnlyServerKeepsNoSpares()
+    {
+        AccountsSetup.NeedRoot(); // anon_single_process needs root: then anonymous sessions stay in their pre-login worker
+        using var s = ServerProcess.Start("worker_pool_size=3", "local_enable=NO", "anonymous_enable=YES");
+        ModelTools.WaitPool(s, 3);
+        using (var c = ModelTools.LoggedIn(s))
+            Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+        ModelTools.WaitPool(s, 3); // refilled after the session
+        Assert.That(ModelTools.Spares(s), Is.Empty, "no logged-in session can need a spare: none is started");
+        Assert.That(ProcTools.Children(s.Pid).Count, Is.EqualTo(3));
     }
 
     [Test]
