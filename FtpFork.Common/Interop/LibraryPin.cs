@@ -24,24 +24,37 @@ public static unsafe class LibraryPin
         lock (Gate)
         {
             if (count <= _pinned) return;
-            // The paths are gathered first and dlopen'd after dl_iterate_phdr returns: the loader's
-            // lock is held during the walk. They stay valid: PAM's handle keeps its modules loaded.
-            var names = new Names { Capacity = MaxNames };
-            IntPtr* slots = stackalloc IntPtr[MaxNames];
-            names.Slots = slots;
-            Native.dl_iterate_phdr(&Gather, &names);
-            for (int i = 0; i < names.Count; i++)
-                Native.dlopen((byte*)slots[i], Native.RTLD_LAZY | Native.RTLD_NOLOAD | Native.RTLD_NODELETE);
+            // The paths are copied during the walk and dlopen'd after it returns: the loader's lock
+            // is held during the walk, and an object another thread's pam_end unloads meanwhile
+            // takes its name with it (dlopen of a copy that is no longer loaded just fails).
+            var names = new Names { Capacity = BufferBytes, Buffer = (byte*)NativeMemory.Alloc(BufferBytes) };
+            try
+            {
+                Native.dl_iterate_phdr(&Gather, &names);
+                for (int at = 0; at < names.Used; at += Length(names.Buffer + at) + 1)
+                    Native.dlopen(names.Buffer + at, Native.RTLD_LAZY | Native.RTLD_NOLOAD | Native.RTLD_NODELETE);
+            }
+            finally
+            {
+                NativeMemory.Free(names.Buffer);
+            }
             _pinned = count;
         }
     }
 
-    private const int MaxNames = 512;
+    private const int BufferBytes = 64 * 1024; // NUL-terminated paths one after another
 
     private struct Names
     {
-        public IntPtr* Slots;
-        public int Count, Capacity;
+        public byte* Buffer;
+        public int Used, Capacity;
+    }
+
+    private static int Length(byte* s)
+    {
+        int n = 0;
+        while (s[n] != 0) n++;
+        return n;
     }
 
     [UnmanagedCallersOnly]
@@ -56,8 +69,11 @@ public static unsafe class LibraryPin
     {
         // The main program and the vDSO have an empty or a non-path name: skipped.
         var names = (Names*)data;
-        if (info->Name != null && info->Name[0] == (byte)'/' && names->Count < names->Capacity)
-            names->Slots[names->Count++] = (IntPtr)info->Name;
+        if (info->Name == null || info->Name[0] != (byte)'/') return 0;
+        int n = Length(info->Name) + 1;
+        if (names->Used + n > names->Capacity) return 0;
+        Buffer.MemoryCopy(info->Name, names->Buffer + names->Used, n, n);
+        names->Used += n;
         return 0;
     }
 }
