@@ -70,7 +70,7 @@ public sealed partial class MasterLoop
             fds.AddRange(channels.Select(w => w.Channel));
             // Workers are started by the pool's starter thread, never on this loop (posix_spawn blocks
             // until the child has exec'd); a grown pool shrinks after 10 s quiet.
-            bool grown = _pool.Grown(_config.WorkerPoolSize);
+            bool grown = _pool.Grown;
             bool paused = Environment.TickCount64 < _refillPausedUntil;
             long pause = Math.Max(0, _refillPausedUntil - Environment.TickCount64);
             int timeout = _stopping ? -1 : paused && _pool.NeedsWorker ? (int)pause : grown ? QuietMs : -1;
@@ -87,7 +87,7 @@ public sealed partial class MasterLoop
                 if (ready[first + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
             if (_stopping) continue;
             if (_pool.NeedsWorker && !paused) _pool.Refill();
-            else if (!anyReady && grown && timeout == QuietMs) _pool.Shrink(_config.WorkerPoolSize);
+            else if (!anyReady && grown && timeout == QuietMs) _pool.Shrink();
         }
         _log("stopped: every worker has exited");
         return 0;

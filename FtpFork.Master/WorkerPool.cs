@@ -209,13 +209,18 @@ public sealed class WorkerPool
     private bool PoolShort => _idle.Count + _pendingPool < _target;
     private bool SpareShort => _spare.Count + _pendingSpare < _spareTarget;
 
-    /// <summary>Whether a target is above the configured size (the master shrinks it after a quiet spell).</summary>
-    public bool Grown(int size) => _target > size || _spareTarget > (SparesNeeded ? size : 0);
+    private int _baseSize;
+    private int BaseSpares => SparesNeeded ? _baseSize : 0;
 
+    /// <summary>Whether a target is above its base (the master shrinks it after a quiet spell).</summary>
+    public bool Grown => _target > _baseSize || _spareTarget > BaseSpares;
+
+    /// <summary>worker_pool_size: the pool's target, and the spares' where a login can need one.</summary>
     public void SetBaseSize(int size)
     {
+        _baseSize = size;
         _target = size;
-        _spareTarget = SparesNeeded ? size : 0;
+        _spareTarget = BaseSpares;
     }
 
     // Starts in flight for refilling: the starter works one at a time, so a longer queue would only
@@ -245,10 +250,10 @@ public sealed class WorkerPool
         _starter.Request(WorkerKind.Spare);
     }
 
-    /// <summary>Back to <paramref name="size"/>: extra ready workers lose their channel and exit.</summary>
-    public void Shrink(int size)
+    /// <summary>Back to the base size: extra ready workers lose their channel and exit.</summary>
+    public void Shrink()
     {
-        SetBaseSize(size);
+        SetBaseSize(_baseSize);
         while (_idle.Count > _target) CloseChannel(_idle.Dequeue());
         while (_spare.Count > _spareTarget) CloseChannel(_spare.Dequeue());
     }

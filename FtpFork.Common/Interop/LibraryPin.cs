@@ -31,7 +31,7 @@ public static unsafe class LibraryPin
             try
             {
                 Native.dl_iterate_phdr(&Gather, &names);
-                for (int at = 0; at < names.Used; at += Length(names.Buffer + at) + 1)
+                for (int at = 0; at < names.Used; at += MemoryMarshal.CreateReadOnlySpanFromNullTerminated(names.Buffer + at).Length + 1)
                     Native.dlopen(names.Buffer + at, Native.RTLD_LAZY | Native.RTLD_NOLOAD | Native.RTLD_NODELETE);
             }
             finally
@@ -50,13 +50,6 @@ public static unsafe class LibraryPin
         public int Used, Capacity;
     }
 
-    private static int Length(byte* s)
-    {
-        int n = 0;
-        while (s[n] != 0) n++;
-        return n;
-    }
-
     [UnmanagedCallersOnly]
     private static int Count(Native.DlPhdrInfo* info, nuint size, void* data)
     {
@@ -70,7 +63,7 @@ public static unsafe class LibraryPin
         // The main program and the vDSO have an empty or a non-path name: skipped.
         var names = (Names*)data;
         if (info->Name == null || info->Name[0] != (byte)'/') return 0;
-        int n = Length(info->Name) + 1;
+        int n = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(info->Name).Length + 1;
         if (names->Used + n > names->Capacity) return 0;
         Buffer.MemoryCopy(info->Name, names->Buffer + names->Used, n, n);
         names->Used += n;

@@ -80,8 +80,7 @@ public static unsafe class Pam
         for (int i = 0; i < count; i++)
         {
             if (msg[i]->Style != Native.PAM_PROMPT_ECHO_OFF) continue;
-            nuint len = 0;
-            while (password[len] != 0) len++;
+            nuint len = (nuint)MemoryMarshal.CreateReadOnlySpanFromNullTerminated(password).Length;
             byte* copy = (byte*)NativeMemory.Alloc(len + 1);
             Buffer.MemoryCopy(password, copy, len + 1, len + 1);
             r[i].Resp = copy;
