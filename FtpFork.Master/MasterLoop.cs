@@ -108,9 +108,11 @@ public sealed partial class MasterLoop
         switch (sig)
         {
             case Sig.Child:
+                int diedStarting = 0;
                 while (Posix.ReapOne() is var (pid, how))
                 {
                     var w = _pool.Reaped(pid);
+                    if (w is { IsSession: false, Ready: false, ClientIp: null }) diedStarting++;
                     if (w?.ClientIp != null) _limits.Release(w.ClientIp);
                     _log($"worker {pid} exited ({how}){(w?.ClientIp != null ? $", client {w.ClientIp}" : "")}");
                     if (w is { ClientIp: null, IsSession: false } && how != "exit 0" && !_stopping)
@@ -120,6 +122,7 @@ public sealed partial class MasterLoop
                         _refillPausedUntil = Environment.TickCount64 + 1000;
                     }
                 }
+                if (diedStarting > 0 && !_stopping) OnStarted(diedStarting); // as a failed start
                 break;
             case Sig.Term or Sig.Int:
                 if (_stopping) break;
@@ -177,9 +180,9 @@ public sealed partial class MasterLoop
     }
 
     /// <summary>
-    /// Started workers were collected: waiting clients get them, oldest first. As many waiting
-    /// clients as starts failed (or died at once) are closed, their slots released, as a failed
-    /// start always did; every client still waiting has a start on its way.
+    /// Started workers were collected, or became ready: waiting clients get the ready ones, oldest
+    /// first. As many waiting clients as starts failed (or died before READY) are closed, their
+    /// slots released; every client still waiting has a start on its way.
     /// </summary>
     private void OnStarted(int failed)
     {
@@ -197,7 +200,7 @@ public sealed partial class MasterLoop
     /// <summary>Hands waiting clients, oldest first, to the workers that have become ready.</summary>
     private void ServeWaiting()
     {
-        while (_waiting.Count > 0 && _pool.IdleCount > 0)
+        while (_waiting.Count > 0)
         {
             var (client, ip, port) = _waiting.Peek();
             if (!HandOver(client, ip, port)) return;
@@ -261,6 +264,13 @@ public sealed partial class MasterLoop
         if (m.Value.Type == MessageType.Auth)
         {
             OnAuthRequest(w, m.Value);
+            return;
+        }
+        // READY once per worker; a spare may already have its SESSION (taken while starting).
+        if (m.Value.Type == MessageType.Ready && !w.Ready && m.Value.Fd < 0 && (w.IsSession || w.ClientIp == null))
+        {
+            _pool.MarkReady(w);
+            if (!w.IsSession) OnStarted(0);
             return;
         }
         Posix.Close(m.Value.Fd);

@@ -21,6 +21,10 @@ public sealed class WorkerProc
     public int AuthFd { get; set; } = -1;
     /// <summary>A pool worker whose anonymous login stayed in it (anon_single_process).</summary>
     public bool LoggedIn { get; set; }
+    /// <summary>Said READY: its start is over and it waits for CLIENT (pool) or SESSION (spare).</summary>
+    public bool Ready { get; set; }
+    /// <summary>When it was started (Environment.TickCount64): a start that never says READY stops counting as one after a while.</summary>
+    public long StartedAt { get; init; }
 }
 
 public sealed class WorkerPool
@@ -57,7 +61,6 @@ public sealed class WorkerPool
 
     /// <summary>Workers alive or being started: the master runs until this is 0 after a stop.</summary>
     public int Count => _byPid.Count + _pendingPool + _pendingSpare;
-    public int IdleCount => _idle.Count;
     public IEnumerable<WorkerProc> All => _byPid.Values;
     /// <summary>Readable when started workers are ready to be collected (CollectStarted).</summary>
     public int StarterFd => _starter.WakeFd;
@@ -82,6 +85,10 @@ public sealed class WorkerPool
                 // It died at once; SIGCHLD reaps it, and its closed channel keeps it from being used.
             }
         }
+        else
+        {
+            TellSpare(mine);
+        }
         return (pid, mine);
     }
 
@@ -101,7 +108,7 @@ public sealed class WorkerPool
                 if (s.Kind == WorkerKind.Pool) failed++;
                 continue;
             }
-            var w = new WorkerProc { Pid = s.Pid, Channel = s.Channel, IsSession = s.Kind == WorkerKind.Spare };
+            var w = new WorkerProc { Pid = s.Pid, Channel = s.Channel, IsSession = s.Kind == WorkerKind.Spare, StartedAt = Environment.TickCount64 };
             bool gone = _reapedEarly.Remove(s.Pid);
             if (gone && s.Kind == WorkerKind.Pool) failed++; // it died at once: no worker came of it
             if (gone || _stopping)
@@ -123,7 +130,8 @@ public sealed class WorkerPool
     /// </summary>
     public WorkerProc SpawnSession(SessionHandoff h, string configText, int controlFd)
     {
-        var w = TakeLive(_spare);
+        // A ready spare, else the one furthest into its start, else one started now.
+        var w = TakeLive(_spare, readyOnly: true) ?? TakeLive(_spare, readyOnly: false);
         if (w == null)
         {
             _spareTarget = Math.Min(MaxTarget, Math.Max(1, _spareTarget * 2)); // more spares next time
@@ -152,20 +160,40 @@ public sealed class WorkerPool
     private WorkerProc StartSpare()
     {
         var (pid, mine) = Start("ftpfork: spare");
-        var w = new WorkerProc { Pid = pid, Channel = mine, IsSession = true };
+        TellSpare(mine);
+        var w = new WorkerProc { Pid = pid, Channel = mine, IsSession = true, StartedAt = Environment.TickCount64 };
         _byPid[pid] = w;
         return w;
     }
 
-    /// <summary>The first worker of the queue that is still alive and reachable, or null.</summary>
-    private WorkerProc? TakeLive(Queue<WorkerProc> q)
+    /// <summary>SPARE: a new spare's first message (it then says READY and waits for SESSION).</summary>
+    private static void TellSpare(int channel)
     {
-        while (q.Count > 0)
+        try
+        {
+            Channel.Send(channel, MessageType.Spare, "");
+        }
+        catch (PosixException)
+        {
+            // It died at once; SIGCHLD reaps it, and its closed channel keeps it from being used.
+        }
+    }
+
+    /// <summary>
+    /// The first worker of the queue that is still alive and reachable (and ready, with
+    /// <paramref name="readyOnly"/>), or null; the dead are dropped, the others keep their order.
+    /// </summary>
+    private WorkerProc? TakeLive(Queue<WorkerProc> q, bool readyOnly)
+    {
+        WorkerProc? found = null;
+        for (int n = q.Count; n > 0; n--)
         {
             var w = q.Dequeue();
-            if (w.Channel >= 0 && _byPid.ContainsKey(w.Pid)) return w;
+            if (w.Channel < 0 || !_byPid.ContainsKey(w.Pid)) continue;
+            if (found == null && (w.Ready || !readyOnly)) found = w;
+            else q.Enqueue(w);
         }
-        return null;
+        return found;
     }
 
     private (int Pid, int Channel) Start(string title)
@@ -204,6 +232,9 @@ public sealed class WorkerPool
     /// <summary>Whether some login can need a session worker; set by the master before the first start.</summary>
     public bool SparesNeeded { get; set; } = true;
 
+    /// <summary>A started worker said READY (the master checked it had not before).</summary>
+    public void MarkReady(WorkerProc w) => w.Ready = true;
+
     /// <summary>True while the pool holds (or is starting) fewer ready or spare workers than its targets.</summary>
     public bool NeedsWorker => !_stopping && (PoolShort || SpareShort);
     private bool PoolShort => _idle.Count + _pendingPool < _target;
@@ -223,14 +254,28 @@ public sealed class WorkerPool
         _spareTarget = BaseSpares;
     }
 
-    // Starts in flight for refilling: the starter works one at a time, so a longer queue would only
-    // make a start for a waiting client (EnsureStarting) wait behind it.
-    private const int MaxRefillInFlight = 2;
+    // Starts under way at once (requested, or started and not READY yet): one per CPU. More would
+    // only share the CPUs, so that every one of them, and the client waiting for the first, takes
+    // longer; on 2 CPUs, 500 back-to-back connections had a connect→220 p99 of ~40 ms against ~10 ms
+    // with this limit. A start silent for StallMs no longer counts, so a hung one cannot stop the rest.
+    private static readonly int MaxStarting = Math.Max(1, Environment.ProcessorCount);
+    private const long StallMs = 5000;
 
-    /// <summary>Asks the starter thread for missing ready (pre-login) and spare (session) workers, a couple at a time.</summary>
+    private int Starting(Queue<WorkerProc> q)
+    {
+        long now = Environment.TickCount64;
+        int n = 0;
+        foreach (var w in q) if (!w.Ready && now - w.StartedAt < StallMs) n++;
+        return n;
+    }
+
+    private int StartingPool => _pendingPool + Starting(_idle);
+    private int StartingTotal => StartingPool + _pendingSpare + Starting(_spare);
+
+    /// <summary>Asks the starter thread for missing ready (pre-login) and spare (session) workers, as many at once as MaxStarting allows.</summary>
     public void Refill()
     {
-        while (NeedsWorker && _pendingPool + _pendingSpare < MaxRefillInFlight)
+        while (NeedsWorker && StartingTotal < MaxStarting)
         {
             // Both short: the one with fewer ready goes first, the pool on a tie.
             if (PoolShort && (!SpareShort || _idle.Count + _pendingPool <= _spare.Count + _pendingSpare)) RequestPool();
@@ -264,16 +309,19 @@ public sealed class WorkerPool
     /// </summary>
     public WorkerProc? Take()
     {
-        var ready = TakeLive(_idle);
+        var ready = TakeLive(_idle, readyOnly: true);
         if (ready != null) return ready;
         if (_target > 0) _target = Math.Min(MaxTarget, _target * 2);
         return null;
     }
 
-    /// <summary>Makes sure at least <paramref name="count"/> pool workers are being started (for waiting clients).</summary>
+    /// <summary>
+    /// Makes sure pool workers are being started for <paramref name="count"/> waiting clients: as
+    /// many as MaxStarting allows, and always at least one.
+    /// </summary>
     public void EnsureStarting(int count)
     {
-        while (!_stopping && _pendingPool < count) RequestPool();
+        while (!_stopping && StartingPool < count && (StartingPool == 0 || StartingTotal < MaxStarting)) RequestPool();
     }
 
     /// <summary>Forgets a reaped worker; returns it so the caller can release its client's slot.</summary>
@@ -287,14 +335,20 @@ public sealed class WorkerPool
         CloseChannel(w);
         Posix.Close(w.AuthFd);
         w.AuthFd = -1;
-        if (_idle.Contains(w))
-        {
-            // A pool worker died before serving anyone: drop it, so the pool counts only live workers.
-            var live = _idle.Where(x => x != w).ToList();
-            _idle.Clear();
-            foreach (var x in live) _idle.Enqueue(x);
-        }
+        // A pool worker or spare that died unused: dropped, so the queues count only live workers
+        // (and a start that died does not hold a place among those under way).
+        Drop(_idle, w);
+        Drop(_spare, w);
         return w;
+    }
+
+    private static void Drop(Queue<WorkerProc> q, WorkerProc w)
+    {
+        for (int n = q.Count; n > 0; n--)
+        {
+            var x = q.Dequeue();
+            if (x != w) q.Enqueue(x);
+        }
     }
 
     public void CloseChannel(WorkerProc w)

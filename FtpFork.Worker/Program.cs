@@ -26,8 +26,16 @@ public static class Program
         {
             return Fail($"fd {Channel.WorkerFd} is not the master's channel: {e.Message}");
         }
-        if (first == null) return 0; // a spare whose channel the master closed: leave quietly
-        if (first is { Type: MessageType.Session }) return RunSession(first.Value);
+        if (first == null) return 0; // the master closed our channel before telling us anything
+        if (first is { Type: MessageType.Spare })
+        {
+            // A spare: ready as it is; it becomes a logged-in session's worker when SESSION comes.
+            if (!SayReady()) return 0;
+            var handoff = Channel.Receive(Channel.WorkerFd);
+            if (handoff == null) return 0; // a spare whose channel the master closed: leave quietly
+            if (handoff is not { Type: MessageType.Session }) return Fail("expected SESSION from the master");
+            return RunSession(handoff.Value);
+        }
         ProcessTitle.Set("worker (pool)");
         if (first is not { Type: MessageType.Prelogin }) return Fail("expected PRELOGIN from the master");
         var identity = PreloginIdentity.Parse(first.Value.Body);
@@ -64,6 +72,7 @@ public static class Program
         }
         // Started after the identity change: glibc's setuid must stop every thread of the process.
         new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
+        if (!SayReady()) return 0;
 
         var client = Channel.Receive(Channel.WorkerFd);
         lock (Gate) _hasClient = client != null;
@@ -160,6 +169,20 @@ public static class Program
             pending = _termPending;
         }
         if (pending) session.OnSignal(Sig.Term);
+    }
+
+    /// <summary>READY to the master: this start is over (it hands clients to ready workers only). False when the master is gone.</summary>
+    private static bool SayReady()
+    {
+        try
+        {
+            Channel.Send(Channel.WorkerFd, MessageType.Ready, "");
+            return true;
+        }
+        catch (PosixException)
+        {
+            return false;
+        }
     }
 
     private static int Fail(string why)

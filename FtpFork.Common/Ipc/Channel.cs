@@ -17,6 +17,10 @@ public static class MessageType
     /// <summary>master → pre-login worker: "OK" (exit, the session moved), "HERE" (an
     /// anonymous login that stays in this process), "FAIL", or "OOPS\nreason".</summary>
     public const string AuthResult = "AUTHRESULT";
+    /// <summary>master → new spare, its first message: say READY, then wait for SESSION.</summary>
+    public const string Spare = "SPARE";
+    /// <summary>new worker → master, once: its start is over (a pool worker waits for CLIENT, a spare for SESSION).</summary>
+    public const string Ready = "READY";
     /// <summary>master → new session worker, before CONFIG: SessionHandoff with the control fd.</summary>
     public const string Session = "SESSION";
 }

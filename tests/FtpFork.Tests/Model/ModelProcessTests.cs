@@ -158,6 +158,36 @@ public class ModelProcessTests
     }
 
     [Test]
+    public void ClientsGoOnlyToWorkersThatFinishedStartingAndStartsAreLimitedToOnePerCpu()
+    {
+        AccountsSetup.NeedRoot(); // as root an anonymous-only server keeps no spares: only pool workers start
+        // userlist_file is a FIFO: a pool worker reads it while it starts (the master only at a
+        // login), so every start stalls until something opens the FIFO for writing.
+        string fifo = Path.Combine(Directory.CreateTempSubdirectory("ftpfork-fifo-").FullName, "users");
+        Assert.That(RunTool.Run("mkfifo", new[] { fifo }).ExitCode, Is.EqualTo(0));
+        int cpus = Environment.ProcessorCount;
+        using var s = ServerProcess.Start($"worker_pool_size={cpus + 2}", "local_enable=NO", "userlist_enable=YES", $"userlist_file={fifo}");
+        // One start under way per CPU, not worker_pool_size of them.
+        ModelTools.WaitPool(s, cpus);
+        using var c = s.Connect();
+        // No worker has finished starting: the master keeps the client rather than hand it to one.
+        // (A window in which nothing may happen; the stalled starts count as such for 5 s.)
+        var until = DateTime.UtcNow.AddSeconds(1.5);
+        while (DateTime.UtcNow < until)
+            Assert.That(ModelTools.PoolWorkers(s), Has.Count.EqualTo(cpus), ModelTools.Why(s));
+        Assert.That(s.LogShows("client 127.0.0.1:", 0), Is.False, "handed to a worker still starting" + ModelTools.Why(s));
+        // Release the stalled starts (they read an empty list) until a worker is ready for the client.
+        FtpReply? greeting = null;
+        for (int i = 0; i < 20 && greeting == null; i++)
+        {
+            RunTool.Run("timeout", new[] { "1", "sh", "-c", $": > '{fifo}'" });
+            try { greeting = c.ReadReply(200); } catch (TimeoutException) { }
+        }
+        Assert.That(greeting?.Code, Is.EqualTo(220), ModelTools.Why(s));
+        Assert.That(s.LogShows("client 127.0.0.1:"), Is.True, ModelTools.Why(s));
+    }
+
+    [Test]
     public void KilledSessionWorkerAffectsNoOtherAndThePoolRefills()
     {
         using var s = ServerProcess.Start("worker_pool_size=2");
