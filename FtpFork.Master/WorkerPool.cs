@@ -202,7 +202,10 @@ public sealed class WorkerPool
         int pid;
         try
         {
-            pid = Spawner.Spawn(_workerPath, new[] { title.PadRight(TitleRoom) }, theirs, Channel.WorkerFd);
+            // ALRM, TERM and INT blocked: every thread of the worker inherits that, and only its
+            // signal thread unblocks them while it waits (SignalWatch.Blocked).
+            pid = Spawner.Spawn(_workerPath, new[] { title.PadRight(TitleRoom) }, theirs, Channel.WorkerFd,
+                blocked: SignalWatch.WorkerSignals);
         }
         catch
         {

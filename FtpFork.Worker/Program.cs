@@ -55,7 +55,7 @@ public static class Program
 
         Preload.ForConfig(config);
         string[]? banner = Preload.Banner(config);
-        var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
+        var watch = SignalWatch.Blocked(SignalWatch.WorkerSignals);
         var lists = UserLists.Load(config);
         if (identity.Drop)
         {
@@ -105,7 +105,7 @@ public static class Program
         if (cm is not { Type: MessageType.Config }) return Fail("expected CONFIG after SESSION");
         var config = ConfigParser.Apply(FtpConfig.Defaults, cm.Value.Body, "(from master)");
         Preload.ForConfig(config);
-        var watch = new SignalWatch(Sig.Alarm, Sig.Term, Sig.Int);
+        var watch = SignalWatch.Blocked(SignalWatch.WorkerSignals);
         var session = NewSession(config, first.Fd, h.ClientIp);
         session.ClientCountAtStart = h.ClientCount;
         session.XferlogFd = cm.Value.Fd;

@@ -1,8 +1,10 @@
 /* bench/startcost.c - what one worker start costs: spawns out/ftpfork-worker N times as the master
  * starts a pool worker (its socketpair end on fd 3, PRELOGIN then CONFIG), closes the channel so
- * the worker leaves as an unused pool worker does, and waits for it. Run under `perf stat` (see
+ * the worker leaves as an unused pool worker does, and waits for it; ALRM, TERM and INT blocked in
+ * the child, as the master spawns it. Run under `perf stat` (see
  * bench/startcost.sh): task-clock / N is the CPU of one start, page-faults / N its faults.
  * As root the worker drops to nobody in /usr/share/empty, as a real pool worker does. */
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +29,18 @@ int main(int argc, char **argv) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
+    posix_spawnattr_t at;
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGALRM); sigaddset(&mask, SIGTERM); sigaddset(&mask, SIGINT);
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setsigmask(&at, &mask);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
     char *av[] = {"ftpfork: worker", NULL};
     pid_t pid;
-    if (posix_spawn(&pid, argv[1], &fa, NULL, av, environ)) { perror("posix_spawn"); return 1; }
+    if (posix_spawn(&pid, argv[1], &fa, &at, av, environ)) { perror("posix_spawn"); return 1; }
     posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
     close(sv[1]);
     send(sv[0], pre, strlen(pre), 0);
     send(sv[0], conf, strlen(conf), 0);

@@ -60,6 +60,30 @@ internal static unsafe partial class Native
     internal static partial int sigfillset(IntPtr set);
 
     [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int sigaddset(IntPtr set, int signo);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int sigdelset(IntPtr set, int signo);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int sigismember(IntPtr set, int signo);
+
+    /// <summary>Returns the error number (0 on success), as the pthread functions do.</summary>
+    [LibraryImport(Libc)]
+    internal static partial int pthread_sigmask(int how, IntPtr set, IntPtr oldSet);
+
+    /// <summary>With no fds: waits, with <paramref name="sigmask"/> as the thread's mask meanwhile, for a signal (EINTR) or the timeout (0); a null timeout waits for ever.</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int ppoll(IntPtr fds, nuint nfds, Timespec* timeout, IntPtr sigmask);
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Timespec
+    {
+        public long Sec;
+        public long Nsec;
+    }
+
+    [LibraryImport(Libc, SetLastError = true)]
     internal static partial int getrlimit(int resource, out RLimit limit);
 
     [LibraryImport(Libc, SetLastError = true)]
@@ -95,6 +119,7 @@ internal static unsafe partial class Native
     internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
     internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
     internal const int SigSetSize = 128; // sizeof(sigset_t) in glibc
+    internal const int SIG_BLOCK = 0, SIG_SETMASK = 2;
     internal const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
     internal const int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
 }

@@ -1,4 +1,5 @@
 // Signals as flags: UnixSignal's native handler only counts; a thread of ours waits and acts.
+using System.Runtime.InteropServices;
 using Mono.Unix;
 using Mono.Unix.Native;
 
@@ -6,26 +7,65 @@ namespace FtpFork.Common.Interop;
 
 public enum Sig { Alarm, Child, Term, Int, Hup }
 
-public sealed class SignalWatch
+public sealed unsafe class SignalWatch
 {
     private readonly UnixSignal[] _signals;
     private readonly Sig[] _names;
+    // Blocked mode: the mask the waiting thread has while it sleeps in ppoll (the watched signals
+    // unblocked), and how long it sleeps (null: until a signal; 1 s when they were not blocked at start).
+    private readonly IntPtr _waitMask;
+    private readonly bool _bounded;
 
-    public SignalWatch(params Sig[] which)
+    private SignalWatch(Sig[] which, IntPtr waitMask, bool bounded)
     {
         _names = which;
+        _waitMask = waitMask;
+        _bounded = bounded;
         _signals = new UnixSignal[which.Length];
-        for (int i = 0; i < which.Length; i++)
-            _signals[i] = new UnixSignal(which[i] switch
-            {
-                Sig.Alarm => Signum.SIGALRM,
-                Sig.Child => Signum.SIGCHLD,
-                Sig.Term => Signum.SIGTERM,
-                Sig.Int => Signum.SIGINT,
-                Sig.Hup => Signum.SIGHUP,
-                _ => throw new ArgumentOutOfRangeException(nameof(which)),
-            });
+        for (int i = 0; i < which.Length; i++) _signals[i] = new UnixSignal(ToSignum(which[i]));
     }
+
+    /// <summary>Waits with UnixSignal.WaitAny (the master: threads the runtime started before Main may take the signals).</summary>
+    public SignalWatch(params Sig[] which) : this(which, IntPtr.Zero, false) { }
+
+    /// <summary>
+    /// For a worker, which the master starts with these signals blocked (SpawnMask), so that every
+    /// thread of it has them blocked: the waiting thread unblocks them only while it sleeps in
+    /// ppoll, so they are delivered to it and nowhere else. No pipes, no native callback, no wake-up
+    /// but a signal. Started some other way (they are not blocked), the calling thread blocks them
+    /// and the wait looks at the counts every second: a signal another thread took is still seen.
+    /// </summary>
+    public static SignalWatch Blocked(params Sig[] which)
+    {
+        IntPtr mask = Marshal.AllocHGlobal(Native.SigSetSize);
+        IntPtr set = Marshal.AllocHGlobal(Native.SigSetSize);
+        try
+        {
+            Native.sigemptyset(set);
+            foreach (var s in which) Native.sigaddset(set, Number(s));
+            int rc = Native.pthread_sigmask(Native.SIG_BLOCK, set, mask); // mask: as it was before
+            if (rc != 0) throw new PosixException("pthread_sigmask", NativeConvert.ToErrno(rc));
+            bool inherited = true;
+            foreach (var s in which)
+            {
+                if (Native.sigismember(mask, Number(s)) != 1) inherited = false;
+                Native.sigdelset(mask, Number(s));
+            }
+            return new SignalWatch(which, mask, bounded: !inherited);
+        }
+        catch
+        {
+            Marshal.FreeHGlobal(mask);
+            throw;
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(set);
+        }
+    }
+
+    /// <summary>What a worker is spawned with blocked (see Blocked).</summary>
+    public static readonly Sig[] WorkerSignals = { Sig.Alarm, Sig.Term, Sig.Int };
 
     /// <summary>Blocks until one of the signals has arrived; clears and returns it.</summary>
     /// <remarks>
@@ -33,17 +73,34 @@ public sealed class SignalWatch
     /// WaitAny is running (the pipes are set up and torn down per call). A signal that lands between
     /// two calls (while our thread acts on the previous one) is only counted, so the counts are
     /// looked at first and WaitAny is bounded: seen at once, or at worst a second later, never lost.
-    /// (Seen: a master after SIGTERM kept 4 exited pool workers unreaped and never exited.)
+    /// (Seen: a master after SIGTERM kept 4 exited pool workers unreaped and never exited.) In
+    /// blocked mode the counts are looked at with the signals blocked, and ppoll unblocks them
+    /// atomically: one landing in between is delivered the moment ppoll starts, and wakes it.
     /// </remarks>
     public Sig Wait()
     {
+        var second = new Native.Timespec { Sec = 1 };
         while (true)
         {
             for (int i = 0; i < _signals.Length; i++)
                 if (_signals[i].Reset()) return _names[i];
-            UnixSignal.WaitAny(_signals, 1000);
+            if (_waitMask == IntPtr.Zero) UnixSignal.WaitAny(_signals, 1000);
+            else Native.ppoll(IntPtr.Zero, 0, _bounded ? &second : null, _waitMask); // EINTR: a handler ran
         }
     }
+
+    private static Signum ToSignum(Sig s) => s switch
+    {
+        Sig.Alarm => Signum.SIGALRM,
+        Sig.Child => Signum.SIGCHLD,
+        Sig.Term => Signum.SIGTERM,
+        Sig.Int => Signum.SIGINT,
+        Sig.Hup => Signum.SIGHUP,
+        _ => throw new ArgumentOutOfRangeException(nameof(s)),
+    };
+
+    /// <summary>The signal's number on this system.</summary>
+    internal static int Number(Sig s) => NativeConvert.FromSignum(ToSignum(s));
 
     public static void Send(int pid, Sig sig) => Posix.Kill(pid, sig switch
     {

@@ -10,9 +10,11 @@ public static unsafe class Spawner
     /// <summary>
     /// Spawns <paramref name="path"/> with argv (argv[0] is the title) and the current environment,
     /// with <paramref name="passFd"/> on <paramref name="childFd"/>; every fd above childFd is closed
-    /// in the child. Signal mask emptied and dispositions reset in the child. Returns the pid.
+    /// in the child. Dispositions reset in the child; its signal mask holds <paramref name="blocked"/>
+    /// only. Returns the pid.
     /// </summary>
-    public static int Spawn(string path, IReadOnlyList<string> argv, int passFd, int childFd, IReadOnlyList<string>? env = null)
+    public static int Spawn(string path, IReadOnlyList<string> argv, int passFd, int childFd,
+        IReadOnlyList<string>? env = null, IReadOnlyList<Sig>? blocked = null)
     {
         if (passFd == childFd)
             throw new ArgumentException("fd to pass already sits on the target number; dup2 would keep close-on-exec");
@@ -39,6 +41,7 @@ public static unsafe class Spawner
                 // pipes, whatever our own parent leaked to us): the child keeps 0-2 and childFd only.
                 Checked("posix_spawn_file_actions_addclosefrom_np", Native.posix_spawn_file_actions_addclosefrom_np(fa, childFd + 1));
                 Native.sigemptyset(set);
+                foreach (var sig in blocked ?? Array.Empty<Sig>()) Native.sigaddset(set, SignalWatch.Number(sig));
                 Checked("posix_spawnattr_setsigmask", Native.posix_spawnattr_setsigmask(attr, set));
                 Native.sigfillset(set);
                 Checked("posix_spawnattr_setsigdefault", Native.posix_spawnattr_setsigdefault(attr, set));

@@ -71,6 +71,23 @@ public static partial class ProcTools
         return names;
     }
 
+    /// <summary>voluntary_ctxt_switches of a process's threads called <paramref name="name"/>, summed: how often they slept and woke.</summary>
+    public static long ThreadWakeups(int pid, string name)
+    {
+        long n = 0;
+        foreach (var t in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(t + "/comm").TrimEnd('\n') != name) continue;
+                foreach (var line in File.ReadLines(t + "/status"))
+                    if (line.StartsWith("voluntary_ctxt_switches:")) n += long.Parse(line.Split(':')[1].Trim());
+            }
+            catch (IOException) { }
+        }
+        return n;
+    }
+
     /// <summary>"Uid:" / "Gid:" line values of /proc/PID/status (real, effective, saved, fs).</summary>
     public static string[] StatusField(int pid, string field)
     {

@@ -188,6 +188,24 @@ public class ModelProcessTests
     }
 
     [Test]
+    public void AnIdleSessionsSignalThreadSleepsUntilASignalComes()
+    {
+        using var s = ServerProcess.Start();
+        using var c = ModelTools.LoggedIn(s);
+        int pid = ModelTools.WaitSessions(s, 1)[0];
+        Assert.That(ProcTools.WaitUntil(() => ProcTools.Title(pid).EndsWith(": IDLE"), ModelTools.Wait), Is.True);
+        // The thread that acts on signals sleeps with them unblocked for it alone: it wakes for a
+        // signal and nothing else (UnixSignal.WaitAny, bounded to a second, woke it every second).
+        // A window in which nothing may happen: 2.5 s.
+        long before = ProcTools.ThreadWakeups(pid, "signals");
+        Thread.Sleep(2500);
+        Assert.That(ProcTools.ThreadWakeups(pid, "signals"), Is.EqualTo(before), "the signal thread woke without a signal");
+        ProcTools.Signal(pid, 15); // and a signal is acted on at once
+        Assert.That(c.ReadReply(5000).Text, Is.EqualTo("Server is shutting down."));
+        Assert.That(c.WaitForClose(5000), Is.True);
+    }
+
+    [Test]
     public void KilledSessionWorkerAffectsNoOtherAndThePoolRefills()
     {
         using var s = ServerProcess.Start("worker_pool_size=2");
