@@ -262,7 +262,7 @@ public sealed class WorkerPool
     // longer; on 2 CPUs, 500 back-to-back connections had a connect→220 p99 of ~40 ms against ~10 ms
     // with this limit. A start silent for StallMs no longer counts, so a hung one cannot stop the rest.
     private static readonly int MaxStarting = Math.Max(1, Environment.ProcessorCount);
-    private const long StallMs = 5000;
+    private const long StallMs = 10_000;
 
     private int Starting(Queue<WorkerProc> q)
     {

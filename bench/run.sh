@@ -14,7 +14,7 @@ IDLE=${BENCH_IDLE:-200}            # idle sessions of figure 4
 HOLD=${BENCH_HOLD:-1000}           # one extra hold of this many sessions per server (0 = skip)
 XFER_REPS=${BENCH_XFER_REPS:-8}    # transfers of each kind per round (one lasts 0.05-0.5 s: noisy)
 PACED=${BENCH_PACED:-200}          # extra connect→220 run with 20 ms between connections (0 = skip)
-MAX_SECS=${BENCH_MAX_SECS:-540}    # overall time budget: later measurements are skipped past it
+MAX_SECS=${BENCH_MAX_SECS:-900}    # overall time budget: later measurements are skipped past it
 POOL=${BENCH_POOL:-}               # worker_pool_size for FtpFork (empty: FtpFork's default)
 AA=${BENCH_AA:-0}                  # 1: calibration, a second vsftpd stands in for FtpFork (shows the noise floor)
 # Ports above the ephemeral range (32768-60999), so neither a client port nor a test server takes them.

@@ -171,7 +171,7 @@ public class ModelProcessTests
         ModelTools.WaitPool(s, cpus);
         using var c = s.Connect();
         // No worker has finished starting: the master keeps the client rather than hand it to one.
-        // (A window in which nothing may happen; the stalled starts count as such for 5 s.)
+        // (A window in which nothing may happen; the stalled starts count as under way for 10 s.)
         var until = DateTime.UtcNow.AddSeconds(1.5);
         while (DateTime.UtcNow < until)
             Assert.That(ModelTools.PoolWorkers(s), Has.Count.EqualTo(cpus), ModelTools.Why(s));
