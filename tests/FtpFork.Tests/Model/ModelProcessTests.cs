@@ -206,6 +206,36 @@ public class ModelProcessTests
     }
 
     [Test]
+    public void APoolGrowsAfterABurstToAtMostFourTimesItsSize()
+    {
+        AccountsSetup.NeedRoot(); // as root an anonymous-only server keeps no spares: only pool workers start
+        using var s = ServerProcess.Start("worker_pool_size=1", "local_enable=NO");
+        ModelTools.WaitPool(s, 1);
+        // Ten clients at once find the pool (of one) empty again and again: it grows, by doubling.
+        var clients = Enumerable.Range(0, 10).Select(_ => s.Connect()).ToList();
+        try
+        {
+            foreach (var c in clients) Assert.That(c.ReadReply().Code, Is.EqualTo(220), ModelTools.Why(s));
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+        // Refilled, the pool holds 4 × worker_pool_size ready workers, not more (the count is read
+        // until it has not changed for 1.5 s: a growing pool would still be starting workers).
+        int last = -1;
+        var stableSince = DateTime.UtcNow;
+        var end = DateTime.UtcNow + ModelTools.Wait;
+        while (DateTime.UtcNow < end && (last < 1 || DateTime.UtcNow - stableSince < TimeSpan.FromSeconds(1.5)))
+        {
+            int n = ModelTools.PoolWorkers(s).Count;
+            if (n != last) { last = n; stableSince = DateTime.UtcNow; }
+            Thread.Sleep(50);
+        }
+        Assert.That(last, Is.EqualTo(4), ModelTools.Why(s));
+    }
+
+    [Test]
     public void KilledSessionWorkerAffectsNoOtherAndThePoolRefills()
     {
         using var s = ServerProcess.Start("worker_pool_size=2");
