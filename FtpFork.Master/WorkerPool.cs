@@ -263,7 +263,7 @@ public sealed class WorkerPool
 
     // Starts under way at once (requested, or started and not READY yet): one per CPU. More would
     // only share the CPUs, so that every one of them, and the client waiting for the first, takes
-    // longer; on 2 CPUs, 500 back-to-back connections had a connect→220 p99 of ~40 ms against ~10 ms
+    // longer; on 2 CPUs, 500 back-to-back connections had a connect→220 p99 of ~40 ms against ~22 ms
     // with this limit. A start silent for StallMs no longer counts, so a hung one cannot stop the rest.
     private static readonly int MaxStarting = Math.Max(1, Environment.ProcessorCount);
     private const long StallMs = 10_000;

@@ -29,7 +29,7 @@ public sealed unsafe class SignalWatch
     public SignalWatch(params Sig[] which) : this(which, IntPtr.Zero, false) { }
 
     /// <summary>
-    /// For a worker, which the master starts with these signals blocked (SpawnMask), so that every
+    /// For a worker, which the master spawns with these signals blocked (WorkerSignals), so that every
     /// thread of it has them blocked: the waiting thread unblocks them only while it sleeps in
     /// ppoll, so they are delivered to it and nowhere else. No pipes, no native callback, no wake-up
     /// but a signal. Started some other way (they are not blocked), the calling thread blocks them
@@ -84,8 +84,16 @@ public sealed unsafe class SignalWatch
         {
             for (int i = 0; i < _signals.Length; i++)
                 if (_signals[i].Reset()) return _names[i];
-            if (_waitMask == IntPtr.Zero) UnixSignal.WaitAny(_signals, 1000);
-            else Native.ppoll(IntPtr.Zero, 0, _bounded ? &second : null, _waitMask); // EINTR: a handler ran
+            if (_waitMask == IntPtr.Zero)
+            {
+                UnixSignal.WaitAny(_signals, 1000);
+            }
+            else if (Native.ppoll(IntPtr.Zero, 0, _bounded ? &second : null, _waitMask) < 0)
+            {
+                // EINTR is the wake-up (a handler ran); anything else would spin here for ever.
+                var errno = NativeConvert.ToErrno(Marshal.GetLastPInvokeError());
+                if (errno != Errno.EINTR) throw new PosixException("ppoll", errno);
+            }
         }
     }
 
