@@ -15,6 +15,9 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        // Until the signal thread runs, SIGTERM and SIGINT end this process as they always would
+        // (a start stuck on a file it reads must not outlive a stopping master).
+        SignalWatch.DefaultUntilWatched(SignalWatch.WorkerSignals);
         ProcessTitle.Init("ftpfork");
         Preload.BeforeChroot();
         Message? first;
@@ -55,7 +58,6 @@ public static class Program
 
         Preload.ForConfig(config);
         string[]? banner = Preload.Banner(config);
-        var watch = SignalWatch.Blocked(SignalWatch.WorkerSignals);
         var lists = UserLists.Load(config);
         if (identity.Drop)
         {
@@ -71,6 +73,8 @@ public static class Program
             }
         }
         // Started after the identity change: glibc's setuid must stop every thread of the process.
+        // From here on ALRM/TERM/INT are blocked in this thread and go to the signal thread.
+        var watch = SignalWatch.Blocked(SignalWatch.WorkerSignals);
         new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
         if (!SayReady()) return 0;
 
@@ -105,6 +109,7 @@ public static class Program
         if (cm is not { Type: MessageType.Config }) return Fail("expected CONFIG after SESSION");
         var config = ConfigParser.Apply(FtpConfig.Defaults, cm.Value.Body, "(from master)");
         Preload.ForConfig(config);
+        // The client is here: a SIGTERM from now on is kept for the session (421), not fatal.
         var watch = SignalWatch.Blocked(SignalWatch.WorkerSignals);
         var session = NewSession(config, first.Fd, h.ClientIp);
         session.ClientCountAtStart = h.ClientCount;

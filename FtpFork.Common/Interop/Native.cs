@@ -119,7 +119,7 @@ internal static unsafe partial class Native
     internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
     internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
     internal const int SigSetSize = 128; // sizeof(sigset_t) in glibc
-    internal const int SIG_BLOCK = 0;
+    internal const int SIG_BLOCK = 0, SIG_UNBLOCK = 1;
     internal const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
     internal const int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
 }

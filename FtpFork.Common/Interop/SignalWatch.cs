@@ -51,6 +51,7 @@ public sealed unsafe class SignalWatch
                 if (Native.sigismember(mask, Number(s)) != 1) inherited = false;
                 Native.sigdelset(mask, Number(s));
             }
+            if (_spawnedBlocked is bool spawned) inherited = spawned; // the calling thread unblocked them since
             return new SignalWatch(which, mask, bounded: !inherited);
         }
         catch
@@ -66,6 +67,35 @@ public sealed unsafe class SignalWatch
 
     /// <summary>What a worker is spawned with blocked (see Blocked).</summary>
     public static readonly Sig[] WorkerSignals = { Sig.Alarm, Sig.Term, Sig.Int };
+
+    // Set by DefaultUntilWatched: whether the signals came blocked from the spawn (null: not asked).
+    private static bool? _spawnedBlocked;
+
+    /// <summary>
+    /// First thing in a worker's Main: notes whether the master spawned it with these signals
+    /// blocked (every thread the runtime started keeps them so), then unblocks them in the calling
+    /// thread only, where their default action (end the process) holds until Blocked() blocks
+    /// them again, just before handlers are installed for them.
+    /// </summary>
+    public static void DefaultUntilWatched(params Sig[] which)
+    {
+        IntPtr set = Marshal.AllocHGlobal(Native.SigSetSize), old = Marshal.AllocHGlobal(Native.SigSetSize);
+        try
+        {
+            Native.sigemptyset(set);
+            foreach (var s in which) Native.sigaddset(set, Number(s));
+            int rc = Native.pthread_sigmask(Native.SIG_UNBLOCK, set, old);
+            if (rc != 0) throw new PosixException("pthread_sigmask", NativeConvert.ToErrno(rc));
+            bool blocked = true;
+            foreach (var s in which) if (Native.sigismember(old, Number(s)) != 1) blocked = false;
+            _spawnedBlocked = blocked;
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(set);
+            Marshal.FreeHGlobal(old);
+        }
+    }
 
     /// <summary>Blocks until one of the signals has arrived; clears and returns it.</summary>
     /// <remarks>

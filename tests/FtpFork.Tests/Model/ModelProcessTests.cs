@@ -188,6 +188,22 @@ public class ModelProcessTests
     }
 
     [Test]
+    public void WorkersStuckInTheirStartEndWhenTheMasterStops()
+    {
+        AccountsSetup.NeedRoot(); // as root an anonymous-only server keeps no spares: only pool workers start
+        // userlist_file is a FIFO nobody writes: every pool worker's start stalls opening it, before
+        // its signal thread exists. SIGTERM must still end them, or the stopping master waits for ever.
+        string fifo = Path.Combine(Directory.CreateTempSubdirectory("ftpfork-fifo-").FullName, "users");
+        Assert.That(RunTool.Run("mkfifo", new[] { fifo }).ExitCode, Is.EqualTo(0));
+        using var s = ServerProcess.Start("worker_pool_size=1", "local_enable=NO", "userlist_enable=YES", $"userlist_file={fifo}");
+        ModelTools.WaitPool(s, 1);
+        var stuck = ModelTools.PoolWorkers(s);
+        Assert.That(s.Terminate(TimeSpan.FromSeconds(10)), Is.EqualTo(0), ModelTools.Why(s));
+        foreach (int p in stuck)
+            Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(p), ModelTools.Wait), Is.True, $"worker {p} outlived the master");
+    }
+
+    [Test]
     public void AnIdleSessionsSignalThreadSleepsUntilASignalComes()
     {
         using var s = ServerProcess.Start();
