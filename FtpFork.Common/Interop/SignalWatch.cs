@@ -38,30 +38,18 @@ public sealed unsafe class SignalWatch
     public static SignalWatch Blocked(params Sig[] which)
     {
         IntPtr mask = Marshal.AllocHGlobal(Native.SigSetSize);
-        IntPtr set = Marshal.AllocHGlobal(Native.SigSetSize);
         try
         {
-            Native.sigemptyset(set);
-            foreach (var s in which) Native.sigaddset(set, Number(s));
-            int rc = Native.pthread_sigmask(Native.SIG_BLOCK, set, mask); // mask: as it was before
-            if (rc != 0) throw new PosixException("pthread_sigmask", NativeConvert.ToErrno(rc));
-            bool inherited = true;
-            foreach (var s in which)
-            {
-                if (Native.sigismember(mask, Number(s)) != 1) inherited = false;
-                Native.sigdelset(mask, Number(s));
-            }
-            if (_spawnedBlocked is bool spawned) inherited = spawned; // the calling thread unblocked them since
+            bool wereBlocked = ChangeMask(Native.SIG_BLOCK, which, mask); // mask: as it was before
+            foreach (var s in which) Native.sigdelset(mask, Number(s));
+            // DefaultUntilWatched, if called, saw the mask from the spawn; this thread unblocked them since.
+            bool inherited = _spawnedBlocked ?? wereBlocked;
             return new SignalWatch(which, mask, bounded: !inherited);
         }
         catch
         {
             Marshal.FreeHGlobal(mask);
             throw;
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(set);
         }
     }
 
@@ -79,22 +67,41 @@ public sealed unsafe class SignalWatch
     /// </summary>
     public static void DefaultUntilWatched(params Sig[] which)
     {
-        IntPtr set = Marshal.AllocHGlobal(Native.SigSetSize), old = Marshal.AllocHGlobal(Native.SigSetSize);
+        IntPtr old = Marshal.AllocHGlobal(Native.SigSetSize);
         try
         {
-            Native.sigemptyset(set);
-            foreach (var s in which) Native.sigaddset(set, Number(s));
-            int rc = Native.pthread_sigmask(Native.SIG_UNBLOCK, set, old);
+            _spawnedBlocked = ChangeMask(Native.SIG_UNBLOCK, which, old);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(old);
+        }
+    }
+
+    /// <summary>pthread_sigmask(<paramref name="how"/>) for these signals in the calling thread; <paramref name="old"/> gets the mask as it was. Returns whether they were all blocked before.</summary>
+    private static bool ChangeMask(int how, Sig[] which, IntPtr old)
+    {
+        IntPtr set = Marshal.AllocHGlobal(Native.SigSetSize);
+        try
+        {
+            FillSet(set, which);
+            int rc = Native.pthread_sigmask(how, set, old);
             if (rc != 0) throw new PosixException("pthread_sigmask", NativeConvert.ToErrno(rc));
-            bool blocked = true;
-            foreach (var s in which) if (Native.sigismember(old, Number(s)) != 1) blocked = false;
-            _spawnedBlocked = blocked;
+            foreach (var s in which)
+                if (Native.sigismember(old, Number(s)) != 1) return false;
+            return true;
         }
         finally
         {
             Marshal.FreeHGlobal(set);
-            Marshal.FreeHGlobal(old);
         }
+    }
+
+    /// <summary>Makes <paramref name="set"/> (a sigset_t) hold exactly these signals.</summary>
+    internal static void FillSet(IntPtr set, IReadOnlyList<Sig> which)
+    {
+        Native.sigemptyset(set);
+        foreach (var s in which) Native.sigaddset(set, Number(s));
     }
 
     /// <summary>Blocks until one of the signals has arrived; clears and returns it.</summary>
@@ -138,7 +145,7 @@ public sealed unsafe class SignalWatch
     };
 
     /// <summary>The signal's number on this system.</summary>
-    internal static int Number(Sig s) => NativeConvert.FromSignum(ToSignum(s));
+    private static int Number(Sig s) => NativeConvert.FromSignum(ToSignum(s));
 
     public static void Send(int pid, Sig sig) => Posix.Kill(pid, sig switch
     {

@@ -40,8 +40,7 @@ public static unsafe class Spawner
                 // Descriptors we do not create ourselves may lack close-on-exec (Mono.Posix's UnixSignal
                 // pipes, whatever our own parent leaked to us): the child keeps 0-2 and childFd only.
                 Checked("posix_spawn_file_actions_addclosefrom_np", Native.posix_spawn_file_actions_addclosefrom_np(fa, childFd + 1));
-                Native.sigemptyset(set);
-                foreach (var sig in blocked ?? Array.Empty<Sig>()) Native.sigaddset(set, SignalWatch.Number(sig));
+                SignalWatch.FillSet(set, blocked ?? Array.Empty<Sig>());
                 Checked("posix_spawnattr_setsigmask", Native.posix_spawnattr_setsigmask(attr, set));
                 Native.sigfillset(set);
                 Checked("posix_spawnattr_setsigdefault", Native.posix_spawnattr_setsigdefault(attr, set));
