@@ -1,8 +1,7 @@
 /* bench/startcost.c - what one worker start costs: spawns out/ftpfork-worker N times as the master
- * starts a pool worker (its socketpair end on fd 3, PRELOGIN then CONFIG), closes the channel so
- * the worker leaves as an unused pool worker does, and waits for it; ALRM, TERM and INT blocked in
- * the child, as the master spawns it. Run under `perf stat` (see
- * bench/startcost.sh): task-clock / N is the CPU of one start, page-faults / N its faults.
+ * starts a pool worker (its socketpair end on fd 3, PRELOGIN then CONFIG), waits for its READY,
+ * then closes the channel so the worker leaves as an unused pool worker does, and waits for it;
+ * ALRM, TERM and INT blocked in the child, as the master spawns it. Run by bench/startcost.sh.
  * As root the worker drops to nobody in /usr/share/empty, as a real pool worker does. */
 #include <signal.h>
 #include <spawn.h>
@@ -44,6 +43,8 @@ int main(int argc, char **argv) {
     close(sv[1]);
     send(sv[0], pre, strlen(pre), 0);
     send(sv[0], conf, strlen(conf), 0);
+    char ready[64];
+    if (recv(sv[0], ready, sizeof ready, 0) <= 0) failed++; /* READY: the start is over */
     close(sv[0]);
     int st;
     waitpid(pid, &st, 0);
