@@ -102,6 +102,14 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int setsockopt(int fd, int level, int name, void* value, uint len);
 
+    /// <summary>Linux splice(2): moves bytes between a pipe and another fd inside the kernel.</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial nint splice(int fdIn, long* offIn, int fdOut, long* offOut, nuint len, uint flags);
+
+    /// <summary>For commands Mono.Posix cannot name (F_SETPIPE_SZ): it maps only the POSIX ones.</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int fcntl(int fd, int cmd, int arg);
+
     [LibraryImport("libcrypt.so.1", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr crypt(string key, string salt);
 

@@ -103,7 +103,7 @@ public static class TransferCommands
             bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiUploadEnable;
             var pump = new DataPump(s, sock, DataTransfer.MaxRate(s));
             long started = Environment.TickCount64;
-            var r = pump.ReceiveToFile(fd, ascii);
+            var r = pump.ReceiveToFile(fd, ascii, s.Config.UseSendfile);
             success = r == PumpResult.Ok;
             DataTransfer.End(s, sock, r, "Transfer complete.", DataTransfer.ReadFailed, "Failure writing to local file.");
             LogTransfer(s, kind switch { Upload.Append => "APPE", Upload.Unique => "STOU", _ => "STOR" }, path.Virtual, pump, r, started);

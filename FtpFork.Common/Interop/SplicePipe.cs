@@ -1,0 +1,91 @@
+// Uploads without a copy through user memory: socket → pipe → file with splice(2) (Linux; Mono.Posix has no splice).
+using Mono.Unix.Native;
+
+namespace FtpFork.Common.Interop;
+
+public sealed unsafe class SplicePipe : IDisposable
+{
+    private const int FSetPipeSize = 1031, SpliceMove = 1, SpliceNonBlock = 2;
+    private readonly int _read, _write;
+
+    /// <summary>How many bytes one <see cref="FromSocket"/> can move: the pipe's capacity.</summary>
+    public int Capacity { get; }
+
+    private SplicePipe(int read, int write, int capacity)
+    {
+        _read = read;
+        _write = write;
+        Capacity = capacity;
+    }
+
+    /// <summary>
+    /// A close-on-exec pipe grown towards <paramref name="size"/> bytes; it keeps the kernel's
+    /// default size when the user's pipe quota refuses more (many uploads at once).
+    /// </summary>
+    public static SplicePipe Open(int size)
+    {
+        int r = -1, w = -1;
+        Posix.Check("pipe", () => Syscall.pipe(out r, out w));
+        try
+        {
+            Posix.SetCloseOnExec(r);
+            Posix.SetCloseOnExec(w);
+        }
+        catch
+        {
+            Posix.Close(r);
+            Posix.Close(w);
+            throw;
+        }
+        int capacity = Native.fcntl(w, FSetPipeSize, size);
+        if (capacity <= 0) capacity = 16 * 4096; // EPERM over pipe-user-pages-soft: Linux's default pipe
+        return new SplicePipe(r, w, capacity);
+    }
+
+    /// <summary>Moves up to <paramref name="max"/> bytes from a non-blocking socket into the (empty) pipe: the count, 0 at EOF, -1 when nothing is waiting.</summary>
+    public long FromSocket(int socket, int max)
+    {
+        while (true)
+        {
+            long r = Native.splice(socket, null, _write, null, (nuint)Math.Min(max, Capacity), SpliceMove | SpliceNonBlock);
+            if (r >= 0) return r;
+            Errno e = Stdlib.GetLastError();
+            if (e == Errno.EINTR) continue;
+            if (e == Errno.EAGAIN) return -1;
+            throw new PosixException("splice(socket)", e);
+        }
+    }
+
+    /// <summary>
+    /// Moves the <paramref name="count"/> bytes in the pipe to the file at its offset. Returns how many
+    /// it moved: fewer only when the file's file system cannot take splice (EINVAL), with the rest still
+    /// in the pipe for <see cref="Drain"/>.
+    /// </summary>
+    public long ToFile(int file, long count)
+    {
+        long done = 0;
+        while (done < count)
+        {
+            long r = Native.splice(_read, null, file, null, (nuint)(count - done), SpliceMove);
+            if (r > 0)
+            {
+                done += r;
+                continue;
+            }
+            Errno e = r == 0 ? Errno.EIO : Stdlib.GetLastError();
+            if (e == Errno.EINTR) continue;
+            if (e == Errno.EINVAL) return done;
+            throw new PosixException("splice(file)", e);
+        }
+        return done;
+    }
+
+    /// <summary>Reads what is left in the pipe into <paramref name="buf"/> (after a short <see cref="ToFile"/>).</summary>
+    public long Drain(Span<byte> buf) => RawIo.Read(_read, buf);
+
+    public void Dispose()
+    {
+        Posix.Close(_read);
+        Posix.Close(_write);
+    }
+}
