@@ -5,7 +5,7 @@ namespace FtpFork.Common.Interop;
 
 public sealed unsafe class SplicePipe : IDisposable
 {
-    private const int FSetPipeSize = 1031, SpliceMove = 1, SpliceNonBlock = 2;
+    private const int FSetPipeSize = 1031, FGetPipeSize = 1032, SpliceMove = 1, SpliceNonBlock = 2;
     private readonly int _read, _write;
 
     /// <summary>How many bytes one <see cref="FromSocket"/> can move: the pipe's capacity.</summary>
@@ -37,9 +37,10 @@ public sealed unsafe class SplicePipe : IDisposable
             Posix.Close(w);
             throw;
         }
+        // F_SETPIPE_SZ fails (EPERM) once the user's pipes pass pipe-user-pages-soft: keep what we got.
         int capacity = Native.fcntl(w, FSetPipeSize, size);
-        if (capacity <= 0) capacity = 16 * 4096; // EPERM over pipe-user-pages-soft: Linux's default pipe
-        return new SplicePipe(r, w, capacity);
+        if (capacity <= 0) capacity = Native.fcntl(w, FGetPipeSize, 0);
+        return new SplicePipe(r, w, Math.Max(capacity, 4096));
     }
 
     /// <summary>Moves up to <paramref name="max"/> bytes from a non-blocking socket into the (empty) pipe: the count, 0 at EOF, -1 when nothing is waiting.</summary>
