@@ -9,8 +9,7 @@ namespace FtpFork.Tests;
 [TestFixture, Parallelizable(ParallelScope.All)]
 public class DataTransferTests
 {
-    private static readonly string[] Writable =
-        { "write_enable=YES", "anon_upload_enable=YES", "anon_other_write_enable=YES", "anon_umask=022", "accept_timeout=5" };
+    private static readonly string[] Writable = DataClient.AnonWritable;
 
     [Test]
     public void RestResumesRetrAtTheOffset()

@@ -10,10 +10,7 @@ namespace FtpFork.Tests;
 [TestFixture, Parallelizable(ParallelScope.All)]
 public class UploadTests
 {
-    private static readonly string[] Writable =
-        { "write_enable=YES", "anon_upload_enable=YES", "anon_other_write_enable=YES", "anon_umask=022", "accept_timeout=5" };
-
-    private static string[] With(params string[] more) => Writable.Concat(more).ToArray();
+    private static string[] With(params string[] more) => DataClient.AnonWritable.Concat(more).ToArray();
 
     [TestCase("YES", 0)]
     [TestCase("NO", 1)]
@@ -22,8 +19,7 @@ public class UploadTests
         using var server = ServerProcess.Start(With($"use_sendfile={useSendfile}", "log_ftp_protocol=YES"));
         string pub = DataClient.WritableDir(server);
         var data = RandomNumberGenerator.GetBytes((8 << 20) + 1); // an odd size: the last chunk is a single byte
-        using var c = DataClient.LoggedIn(server);
-        Assert.That(c.Command("TYPE I").Code, Is.EqualTo(200));
+        using var c = DataClient.LoggedIn(server); // anonymous, TYPE I
         var d = DataClient.Pasv(c);
         Assert.That(c.Command("STOR pub/u.bin").Code, Is.EqualTo(150));
         DataClient.WriteAllAndClose(d, data);
@@ -40,11 +36,10 @@ public class UploadTests
     [Test]
     public void AborMidStorKeepsWhatArrivedAndTheSessionGoesOn()
     {
-        using var server = ServerProcess.Start(Writable);
+        using var server = ServerProcess.Start(With());
         string pub = DataClient.WritableDir(server);
         var part = RandomNumberGenerator.GetBytes(1 << 20);
-        using var c = DataClient.LoggedIn(server);
-        Assert.That(c.Command("TYPE I").Code, Is.EqualTo(200));
+        using var c = DataClient.LoggedIn(server); // anonymous, TYPE I
         using var d = DataClient.Pasv(c);
         Assert.That(c.Command("STOR pub/a.bin").Code, Is.EqualTo(150));
         d.Send(part); // the data connection stays open: only ABOR ends this upload
@@ -63,8 +58,7 @@ public class UploadTests
         using var server = ServerProcess.Start(With("data_connection_timeout=2"));
         string pub = DataClient.WritableDir(server);
         var part = RandomNumberGenerator.GetBytes(100_000);
-        using var c = DataClient.LoggedIn(server);
-        Assert.That(c.Command("TYPE I").Code, Is.EqualTo(200));
+        using var c = DataClient.LoggedIn(server); // anonymous, TYPE I
         using var d = DataClient.Pasv(c);
         Assert.That(c.Command("STOR pub/s.bin").Code, Is.EqualTo(150));
         d.Send(part); // then nothing more, and no EOF
@@ -79,8 +73,7 @@ public class UploadTests
         using var server = ServerProcess.Start(With("anon_max_rate=100000"));
         string pub = DataClient.WritableDir(server);
         var data = RandomNumberGenerator.GetBytes(300_000);
-        using var c = DataClient.LoggedIn(server);
-        Assert.That(c.Command("TYPE I").Code, Is.EqualTo(200));
+        using var c = DataClient.LoggedIn(server); // anonymous, TYPE I
         var d = DataClient.Pasv(c);
         var sw = Stopwatch.StartNew();
         Assert.That(c.Command("STOR pub/t.bin").Code, Is.EqualTo(150));

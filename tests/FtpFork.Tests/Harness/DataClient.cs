@@ -9,6 +9,10 @@ namespace FtpFork.Tests.Harness;
 
 public static partial class DataClient
 {
+    /// <summary>Settings under which the anonymous session may upload, overwrite and fail fast on a data connection.</summary>
+    public static readonly string[] AnonWritable =
+        { "write_enable=YES", "anon_upload_enable=YES", "anon_other_write_enable=YES", "anon_umask=022", "accept_timeout=5" };
+
     /// <summary>Connects, reads the banner and logs in anonymously (asserting 220 and 230).</summary>
     public static FtpTestClient LoggedIn(ServerProcess server, string host = "127.0.0.1")
     {
