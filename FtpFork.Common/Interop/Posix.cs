@@ -33,6 +33,25 @@ public static class Posix
     public static void SetCloseOnExec(int fd) =>
         Check("fcntl(F_SETFD)", () => Syscall.fcntl(fd, FcntlCommand.F_SETFD, 1L /* FD_CLOEXEC */));
 
+    /// <summary>A pipe, both ends close-on-exec (Mono.Posix has no pipe2).</summary>
+    public static (int Read, int Write) Pipe()
+    {
+        int r = -1, w = -1;
+        Check("pipe", () => Syscall.pipe(out r, out w));
+        try
+        {
+            SetCloseOnExec(r);
+            SetCloseOnExec(w);
+        }
+        catch
+        {
+            Close(r);
+            Close(w);
+            throw;
+        }
+        return (r, w);
+    }
+
     /// <summary>A connected pair of AF_UNIX SOCK_SEQPACKET sockets, both close-on-exec.</summary>
     public static (int A, int B) SocketPair()
     {

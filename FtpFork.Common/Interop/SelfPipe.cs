@@ -1,5 +1,4 @@
 // A pipe that wakes a poll loop from another thread (the signal thread writes one byte per event).
-using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
 
@@ -10,12 +9,7 @@ public sealed class SelfPipe
 
     public SelfPipe()
     {
-        int r = -1, w = -1;
-        Posix.Check("pipe", () => Syscall.pipe(out r, out w));
-        Posix.SetCloseOnExec(r);
-        Posix.SetCloseOnExec(w);
-        ReadFd = r;
-        _writeFd = w;
+        (ReadFd, _writeFd) = Posix.Pipe();
     }
 
     public void Notify(byte what)

@@ -24,19 +24,7 @@ public sealed unsafe class SplicePipe : IDisposable
     /// </summary>
     public static SplicePipe Open(int size)
     {
-        int r = -1, w = -1;
-        Posix.Check("pipe", () => Syscall.pipe(out r, out w));
-        try
-        {
-            Posix.SetCloseOnExec(r);
-            Posix.SetCloseOnExec(w);
-        }
-        catch
-        {
-            Posix.Close(r);
-            Posix.Close(w);
-            throw;
-        }
+        var (r, w) = Posix.Pipe();
         // F_SETPIPE_SZ fails (EPERM) once the user's pipes pass pipe-user-pages-soft: keep what we got.
         int capacity = Native.fcntl(w, FSetPipeSize, size);
         if (capacity <= 0) capacity = Native.fcntl(w, FGetPipeSize, 0);
