@@ -19,6 +19,7 @@ public sealed partial class MasterLoop
     private Authenticator _auth = null!;
     private bool _stopping;
     private long _refillPausedUntil;
+    private bool _poolWasReady;
     // Accepted clients (slot taken) waiting for a worker to start: served first when one is ready.
     private readonly Queue<(Socket Client, string Ip, int Port)> _waiting = new();
 
@@ -60,6 +61,7 @@ public sealed partial class MasterLoop
         StartSignalThread();
         _log($"listening on {where} (pool {_config.WorkerPoolSize}, max_clients {_config.MaxClients}, max_per_ip {_config.MaxPerIp}, open files {nofile})");
         _pool.SetBaseSize(_config.WorkerPoolSize);
+        _pool.Reuse = _config.WorkerReuse;
         _pool.Refill();
 
         while (!_stopping || _pool.Count > 0)
@@ -74,6 +76,9 @@ public sealed partial class MasterLoop
             bool paused = Environment.TickCount64 < _refillPausedUntil;
             long pause = Math.Max(0, _refillPausedUntil - Environment.TickCount64);
             int timeout = _stopping ? -1 : paused && _pool.NeedsWorker ? (int)pause : grown ? QuietMs : -1;
+            // A worker that may come back stops counting as the pool's: look again then.
+            int grace = _stopping ? -1 : _pool.MsUntilGraceEnds();
+            if (grace >= 0 && (timeout < 0 || grace < timeout)) timeout = grace;
             bool[] ready = RawIo.PollRead(fds, timeout);
             bool anyReady = ready.Any(r => r);
 
@@ -233,6 +238,8 @@ public sealed partial class MasterLoop
             w.ClientIp = ip;
             w.ClientPort = port;
             w.ClientCount = _limits.Clients;
+            w.HandedAt = Environment.TickCount64;
+            if (_config.WorkerReuse) w.ClientSocket = Posix.Identity(fd);
             client.Dispose();
             _log($"client {ip}:{port} -> worker {w.Pid}");
             return true;
@@ -266,11 +273,22 @@ public sealed partial class MasterLoop
             OnAuthRequest(w, m.Value);
             return;
         }
+        if (m.Value.Type is MessageType.Busy or MessageType.Idle && !w.IsSession && w.ClientIp != null)
+        {
+            if (m.Value.Type == MessageType.Busy) w.Committed = true; // a replacement may start now
+            else OnWorkerBack(w, m.Value);
+            return;
+        }
         // READY once per worker; a spare may already have its SESSION (taken while starting).
         if (m.Value.Type == MessageType.Ready && !w.Ready && m.Value.Fd < 0 && (w.IsSession || w.ClientIp == null))
         {
             _pool.MarkReady(w);
             if (!w.IsSession) OnStarted(0);
+            if (!_poolWasReady && _config.WorkerPoolSize > 0 && _pool.ReadyCount >= _config.WorkerPoolSize)
+            {
+                _poolWasReady = true; // once: from now on a client never waits for a start (unless a burst empties the pool)
+                _log($"{_pool.ReadyCount} pre-login worker(s) ready");
+            }
             return;
         }
         Posix.Close(m.Value.Fd);

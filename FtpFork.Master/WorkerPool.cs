@@ -25,6 +25,12 @@ public sealed class WorkerProc
     public bool Ready { get; set; }
     /// <summary>When it was started (Environment.TickCount64): a start that never says READY stops counting as one after a while.</summary>
     public long StartedAt { get; init; }
+    /// <summary>When its current client was handed over (Environment.TickCount64).</summary>
+    public long HandedAt { get; set; }
+    /// <summary>Its client sent a command other than QUIT (BUSY): it will not come back to the pool.</summary>
+    public bool Committed { get; set; }
+    /// <summary>fstat's (device, inode) of the client socket handed over: what IDLE must send back.</summary>
+    public (ulong Dev, ulong Ino) ClientSocket { get; set; }
 }
 
 public sealed class WorkerPool
@@ -239,12 +245,61 @@ public sealed class WorkerPool
     /// <summary>Whether some login can need a session worker; set by the master before the first start.</summary>
     public bool SparesNeeded { get; set; } = true;
 
+    /// <summary>Pool workers ready for a client now.</summary>
+    public int ReadyCount => _idle.Count(w => w.Ready && w.Channel >= 0);
+
     /// <summary>A started worker said READY (the master checked it had not before).</summary>
     public void MarkReady(WorkerProc w) => w.Ready = true;
 
     /// <summary>True while the pool holds (or is starting) fewer ready or spare workers than its targets.</summary>
     public bool NeedsWorker => !_stopping && (PoolShort || SpareShort);
-    private bool PoolShort => _idle.Count + _pendingPool < _target;
+    private bool PoolShort => _idle.Count + _pendingPool + Returning(Environment.TickCount64) < _target;
+
+    /// <summary>worker_reuse, from the config: set by the master before the first start.</summary>
+    public bool Reuse { get; set; }
+
+    // worker_reuse: a pool worker whose client has sent no command but QUIT may come back (IDLE) for
+    // GraceMs after the hand-over, and counts as the pool's until then: a health check or a port
+    // scan then costs no process start, and a session's replacement starts at its first command.
+    private bool MayReturn(WorkerProc w, long now) =>
+        !w.IsSession && w.ClientIp != null && !w.Committed && !w.LoggedIn && w.AuthFd < 0 && w.Channel >= 0
+        && now - w.HandedAt < WorkerReuse.GraceMs && now - w.StartedAt < WorkerReuse.MaxAgeMs;
+
+    private int Returning(long now)
+    {
+        if (!Reuse) return 0;
+        int n = 0;
+        foreach (var w in _byPid.Values) if (MayReturn(w, now)) n++;
+        return n;
+    }
+
+    /// <summary>Milliseconds until a worker that may come back stops counting as the pool's (the pool may then need a start); -1 when none counts.</summary>
+    public int MsUntilGraceEnds()
+    {
+        if (!Reuse) return -1;
+        long now = Environment.TickCount64, first = long.MaxValue;
+        foreach (var w in _byPid.Values)
+            if (MayReturn(w, now)) first = Math.Min(first, w.HandedAt + WorkerReuse.GraceMs - now);
+        return first == long.MaxValue ? -1 : (int)Math.Max(1, first);
+    }
+
+    /// <summary>
+    /// A worker the master took back (IDLE checked): ready for the next client, or, when the pool
+    /// is full without it and no client waits, told to leave (its channel closed). True when kept.
+    /// </summary>
+    public bool Returned(WorkerProc w, bool clientsWaiting)
+    {
+        w.ClientIp = null;
+        w.ClientPort = 0;
+        w.Committed = false;
+        if (!clientsWaiting && _idle.Count + _pendingPool >= _target)
+        {
+            CloseChannel(w);
+            return false;
+        }
+        _idle.Enqueue(w);
+        return true;
+    }
     private bool SpareShort => _spare.Count + _pendingSpare < _spareTarget;
 
     private int _baseSize;

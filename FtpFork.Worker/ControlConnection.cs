@@ -24,6 +24,7 @@ public sealed class ControlConnection
             {
                 long r;
                 while ((r = TcpSocket.Receive(_fd, b.AsSpan(o, n))) < 0) Posix.Poll(_fd, false, -1, -1);
+                _bytesReceived += r;
                 return (int)r;
             }
             catch (PosixException) { return 0; } // reset by peer: the same as EOF
@@ -38,6 +39,10 @@ public sealed class ControlConnection
     }
 
     public int Fd => _fd;
+
+    /// <summary>Bytes read from the client so far (worker_reuse: a probe sends at most "QUIT\r\n").</summary>
+    public long BytesReceived => _bytesReceived;
+    private long _bytesReceived;
     public LineReader Reader => _reader;
 
     /// <summary>The server's end of the control connection.</summary>

@@ -78,21 +78,55 @@ public static class Program
         new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
         if (!SayReady()) return 0;
 
-        var client = Channel.Receive(Channel.WorkerFd);
-        lock (Gate) _hasClient = client != null;
-        if (client == null) return 0; // the master closed our channel: leave the pool quietly
-        if (client is not { Type: MessageType.Client } || client.Value.Fd < 0) return Fail("expected CLIENT with an fd");
-        string[] peer = client.Value.Body.Split('\n');
-        var session = NewSession(config, client.Value.Fd, peer[0]);
-        session.UserLists = lists;
-        session.Prelogin = identity;
-        session.XferlogFd = xferlog;
-        session.BannerLines = banner;
-        if (peer.Length > 2 && int.TryParse(peer[2], out int count)) session.ClientCountAtStart = count;
-        Publish(session);
-        session.Run();
-        session.Control.Finish();
-        return 0;
+        // One client, or (worker_reuse) one after another while each leaves having sent nothing but QUIT.
+        while (true)
+        {
+            var client = Channel.Receive(Channel.WorkerFd);
+            lock (Gate) _hasClient = client != null;
+            if (client == null) return 0; // the master closed our channel: leave the pool quietly
+            if (client is not { Type: MessageType.Client } || client.Value.Fd < 0) return Fail("expected CLIENT with an fd");
+            string[] peer = client.Value.Body.Split('\n');
+            var session = NewSession(config, client.Value.Fd, peer[0]);
+            session.UserLists = lists;
+            session.Prelogin = identity;
+            session.XferlogFd = xferlog;
+            session.BannerLines = banner;
+            if (peer.Length > 2 && int.TryParse(peer[2], out int count)) session.ClientCountAtStart = count;
+            Publish(session);
+            session.Run();
+            session.Control.Finish();
+            if (!BackToPool(session)) return 0;
+        }
+    }
+
+    /// <summary>
+    /// worker_reuse: a client that left having sent nothing but QUIT has left this process as it
+    /// was; its socket goes back to the master, which checks the kernel's byte count before it
+    /// closes it and puts this worker back in its pool. False: the process ends, as it always would.
+    /// </summary>
+    private static bool BackToPool(Session s)
+    {
+        if (!s.MayReturnToPool) return false;
+        lock (Gate)
+        {
+            if (_termPending || s.TerminateRequested) return false;
+            _session = null; // from here a SIGTERM ends the process at once, as before any client
+            _hasClient = false;
+        }
+        ProcessTitle.Set("worker (pool)");
+        try
+        {
+            Channel.Send(Channel.WorkerFd, MessageType.Idle, "", s.Control.Fd);
+            return true;
+        }
+        catch (PosixException)
+        {
+            return false; // the master is gone
+        }
+        finally
+        {
+            Posix.Close(s.Control.Fd);
+        }
     }
 
     /// <summary>

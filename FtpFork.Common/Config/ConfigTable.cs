@@ -27,6 +27,7 @@ public static class ConfigTable
         I("max_clients", 2000, (c, v) => c with { MaxClients = v }, c => c.MaxClients),
         I("max_per_ip", 50, (c, v) => c with { MaxPerIp = v }, c => c.MaxPerIp),
         I("worker_pool_size", 4, (c, v) => c with { WorkerPoolSize = v }, c => c.WorkerPoolSize),
+        B("worker_reuse", true, (c, v) => c with { WorkerReuse = v }, c => c.WorkerReuse),
         S("ftpd_banner", "(FtpFork " + Version + ")", (c, v) => c with { FtpdBanner = v }, c => c.FtpdBanner),
         S("banner_file", "", (c, v) => c with { BannerFile = v }, c => c.BannerFile),
 

@@ -12,6 +12,7 @@ public sealed record FtpConfig
     public int MaxClients { get; init; }
     public int MaxPerIp { get; init; }
     public int WorkerPoolSize { get; init; }
+    public bool WorkerReuse { get; init; }
     public string FtpdBanner { get; init; } = "";
     public string BannerFile { get; init; } = "";
 

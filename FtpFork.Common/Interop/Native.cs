@@ -102,6 +102,10 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int setsockopt(int fd, int level, int name, void* value, uint len);
 
+    /// <summary>For the levels Mono.Posix cannot name (IPPROTO_TCP: TCP_INFO).</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int getsockopt(int fd, int level, int name, void* value, ref uint len);
+
     /// <summary>Linux splice(2): moves bytes between a pipe and another fd inside the kernel.</summary>
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial nint splice(int fdIn, long* offIn, int fdOut, long* offOut, nuint len, uint flags);
@@ -128,6 +132,9 @@ internal static unsafe partial class Native
     internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
     internal const int SigSetSize = 128; // sizeof(sigset_t) in glibc
     internal const int SIG_BLOCK = 0, SIG_UNBLOCK = 1;
-    internal const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
+    internal const int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_INFO = 11;
+    // struct tcp_info (linux/tcp.h): tcpi_bytes_received, a __u64 at offset 128 since Linux 4.1.
+    internal const int TcpInfoBytesReceivedOffset = 128, TcpInfoSize = 232;
+    internal const byte TCP_CLOSE_WAIT = 8; // tcpi_state (offset 0): the peer's FIN has arrived
     internal const int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
 }

@@ -30,6 +30,14 @@ public static class Posix
         if (fd >= 0) Syscall.close(fd);
     }
 
+    /// <summary>What names an open file (a socket too) across processes: fstat's device and inode.</summary>
+    public static (ulong Dev, ulong Ino) Identity(int fd)
+    {
+        Stat st = default;
+        Check("fstat", () => Syscall.fstat(fd, out st));
+        return (st.st_dev, st.st_ino);
+    }
+
     public static void SetCloseOnExec(int fd) =>
         Check("fcntl(F_SETFD)", () => Syscall.fcntl(fd, FcntlCommand.F_SETFD, 1L /* FD_CLOEXEC */));
 

@@ -21,8 +21,26 @@ public static class MessageType
     public const string Spare = "SPARE";
     /// <summary>new worker → master, once: its start is over (a pool worker waits for CLIENT, a spare for SESSION).</summary>
     public const string Ready = "READY";
+    /// <summary>pre-login worker → master, once, at its client's first command other than QUIT: it will not come back to the pool.</summary>
+    public const string Busy = "BUSY";
+    /// <summary>
+    /// pre-login worker → master, with the client's socket: its client left having sent nothing but
+    /// QUIT; the master checks that and closes the socket, and the worker waits for CLIENT again (worker_reuse).
+    /// </summary>
+    public const string Idle = "IDLE";
     /// <summary>master → new session worker, before CONFIG: SessionHandoff with the control fd.</summary>
     public const string Session = "SESSION";
+}
+
+/// <summary>worker_reuse's bounds, the same for the worker that offers itself back and the master that checks.</summary>
+public static class WorkerReuse
+{
+    /// <summary>The most a client may have sent for its worker to serve another: "QUIT\r\n".</summary>
+    public const int MaxClientBytes = 6;
+    /// <summary>A worker goes back to the pool only this long after its start (it read banner_file and userlist_file then).</summary>
+    public const long MaxAgeMs = 60_000;
+    /// <summary>How long after the hand-over a worker whose client sent no command yet counts as one that may come back.</summary>
+    public const long GraceMs = 1_000;
 }
 
 public readonly record struct Message(string Type, string Body, int Fd);

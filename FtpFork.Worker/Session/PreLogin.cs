@@ -10,6 +10,7 @@ public static class PreLogin
         {
             var line = s.NextCommand();
             if (line.Status == LineStatus.Eof) return false;
+            s.NoteCommand(line);
             Dispatcher.Dispatch(s, line);
             if (s.QuitRequested) return false;
         }

@@ -1,6 +1,7 @@
 // One client's session: its state, its signal thread, and the pre-login then post-login loops.
 using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
+using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
@@ -26,7 +27,7 @@ public sealed partial class Session
     public UserLists UserLists { get; set; } = null!;
     public bool QuitRequested { get; set; }
     /// <summary>What this process became before the client arrived (a pool worker's PRELOGIN).</summary>
-    public FtpFork.Common.Ipc.PreloginIdentity Prelogin { get; set; } = FtpFork.Common.Ipc.PreloginIdentity.Unchanged;
+    public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
     /// <summary>xferlog_file as the master opened it (append-only), or -1.</summary>
     public int XferlogFd { get; set; } = -1;
     /// <summary>Directories whose message_file this session has shown (dirmessage_enable shows each once).</summary>
@@ -61,6 +62,38 @@ public sealed partial class Session
     }
 
     public void Log(string line) => _log(line);
+
+    private bool _committed;
+
+    /// <summary>
+    /// Before each pre-login command: any line but a bare QUIT commits this process to its client
+    /// (it will not go back to the pool), and with worker_reuse the master is told so at once: it
+    /// starts a replacement then, not when the client arrived.
+    /// </summary>
+    public void NoteCommand(CommandLine line)
+    {
+        if (_committed) return;
+        if (line.Status == LineStatus.Ok && line.Text.Equals("QUIT", StringComparison.OrdinalIgnoreCase)
+            && Control.BytesReceived <= WorkerReuse.MaxClientBytes) return;
+        _committed = true;
+        if (!Config.WorkerReuse) return;
+        try
+        {
+            Channel.Send(ChannelFd, MessageType.Busy, "");
+        }
+        catch (PosixException) { /* the master is gone: it has no pool to count us in */ }
+    }
+
+    /// <summary>
+    /// worker_reuse: the session ended with nothing parsed but a bare QUIT, no login, no stop asked
+    /// for; the process is as it was before the client came (the master checks the byte count too).
+    /// </summary>
+    public bool MayReturnToPool =>
+        Config.WorkerReuse && !_committed && !LoggedIn && PendingUser == null
+        && Control.BytesReceived <= WorkerReuse.MaxClientBytes && !TerminateRequested;
+
+    /// <summary>A SIGTERM (or SIGINT) reached this session.</summary>
+    public bool TerminateRequested => Volatile.Read(ref _terminateRequested) == 1;
 
     /// <summary>The signal thread's entry for each signal: the flag was recorded, this is the place it is acted on.</summary>
     public void OnSignal(Sig sig)

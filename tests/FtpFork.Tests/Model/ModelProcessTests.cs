@@ -117,7 +117,9 @@ public class ModelProcessTests
             Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
         ModelTools.WaitPool(s, 3); // refilled after the session
         Assert.That(ModelTools.Spares(s), Is.Empty, "no logged-in session can need a spare: none is started");
-        Assert.That(ProcTools.Children(s.Pid).Count, Is.EqualTo(3));
+        // The session's worker may not be reaped yet; after that, the three pool workers are all.
+        Assert.That(ProcTools.WaitUntil(() => ProcTools.Children(s.Pid).Count == 3, ModelTools.Wait), Is.True,
+            string.Join(", ", ProcTools.Children(s.Pid).Select(p => $"{p} '{ProcTools.Title(p)}'")));
     }
 
     [Test]

@@ -138,9 +138,14 @@ public class ModelRobustnessTests
             var pids = ModelTools.WaitSessions(s, 50);
             Assert.That(pids.Distinct().Count(), Is.EqualTo(50));
             foreach (var c in clients) Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
-            Assert.That(ProcTools.WaitUntil(() => pids.All(p => !ProcTools.Exists(p)), TimeSpan.FromSeconds(20)), Is.True);
+            // Their clients sent nothing but QUIT: each worker either exits or (worker_reuse) goes back
+            // to the pool, which keeps at most 4 × worker_pool_size; none is left serving anyone.
+            Assert.That(ProcTools.WaitUntil(() => pids.All(p => !ProcTools.Exists(p) || ProcTools.Title(p) == "ftpfork: worker (pool)"),
+                TimeSpan.FromSeconds(20)), Is.True, ModelTools.Why(s));
             Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
             ModelTools.WaitPool(s, 2, atLeast: true);
+            Assert.That(ModelTools.PoolWorkers(s).Count, Is.LessThanOrEqualTo(8));
+            Assert.That(ModelTools.SessionWorkers(s), Is.Empty);
         }
         finally
         {
