@@ -31,7 +31,7 @@
 
 typedef struct { int fd; int len; char buf[8192]; char line[512]; } conn_t;
 
-static const char *mode, *user = "anonymous", *pass = "bench@", *rfile = "1k.bin", *lfile = "", *hold_cmd = "";
+static const char *mode, *user = "anonymous", *pass = "bench@", *rfile = "1k.bin", *lfile = "", *hold_cmd = "", *first_cmd = "";
 static int port = 2121, clients = 8, count = 500, settle = 2, gap_ms = 0;
 static long long size = -1;
 static double secs = 15;
@@ -219,7 +219,11 @@ static void run_connect(void) {
     int code = read_reply(c);
     double t1 = now();
     if (code != 220) { fail(err, "greeting: %s", code < 0 ? "no 220" : c->line); record_err(err); }
-    else { record_lat(t1 - t0); atomic_fetch_add(&n_ok, 1); cmd(c, "QUIT", NULL, 221, 221, err); }
+    else {
+      record_lat(t1 - t0); atomic_fetch_add(&n_ok, 1);
+      if (*first_cmd) cmd(c, first_cmd, NULL, 200, 299, err);  /* -C: a command before QUIT (not timed) */
+      cmd(c, "QUIT", NULL, 221, 221, err);
+    }
     close_conn(c);
   }
   free(c);
@@ -328,7 +332,8 @@ int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: loadgen reaper CMD [ARGS...]\n"
                     "       loadgen connect|sessions|retr|stor|idle|probe [-p port] [-c clients] [-t secs] [-n count]\n"
-                    "  [-u user] [-w pass] [-f remote-file] [-s local-file] [-z bytes] [-S settle-secs] [-x hold-cmd] [-g gap-ms]\n");
+                    "  [-u user] [-w pass] [-f remote-file] [-s local-file] [-z bytes] [-S settle-secs] [-x hold-cmd] [-g gap-ms]\n"
+                    "  [-C command]  (connect: sent after the 220, before QUIT)\n");
     return 2;
   }
   mode = argv[1];
@@ -340,6 +345,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(k, "-f")) rfile = v; else if (!strcmp(k, "-s")) lfile = v;
     else if (!strcmp(k, "-z")) size = atoll(v); else if (!strcmp(k, "-S")) settle = atoi(v);
     else if (!strcmp(k, "-x")) hold_cmd = v; else if (!strcmp(k, "-g")) gap_ms = atoi(v);
+    else if (!strcmp(k, "-C")) first_cmd = v;
     else { fprintf(stderr, "loadgen: unknown option %s\n", k); return 2; }
   }
   if (count < 1 || count > 100000 || secs <= 0 || secs > 600 || clients < 1 || gap_ms < 0 || gap_ms > 1000) { fprintf(stderr, "loadgen: bad limits\n"); return 2; }

@@ -96,6 +96,8 @@ def add(label, figure, getter, target=None, fmt="{:.1f}", **sel):
 
 add("connect→220 p50 (ms)", "connect", lambda rs: median(r.get("p50_ms") for r in rs), ("le", 0.5), "{:.2f}")
 add("connect→220 p99 (ms)", "connect", lambda rs: median(r.get("p99_ms") for r in rs), ("le", 1.0), "{:.2f}")
+add("  connect→220 p50 (ms), NOOP before QUIT", "connect_noop", lambda rs: median(r.get("p50_ms") for r in rs), None, "{:.2f}")
+add("  connect→220 p99 (ms), NOOP before QUIT", "connect_noop", lambda rs: median(r.get("p99_ms") for r in rs), None, "{:.2f}")
 add("  connect→220 p50 (ms), 20 ms apart", "connect_paced", lambda rs: median(r.get("p50_ms") for r in rs), None, "{:.2f}")
 add("  connect→220 p99 (ms), 20 ms apart", "connect_paced", lambda rs: median(r.get("p99_ms") for r in rs), None, "{:.2f}")
 logins = []

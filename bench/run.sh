@@ -176,6 +176,9 @@ lgout() { cat "$TMP/lg.out"; }
 
 fig_connect() {  # round server
   lg 120 connect -p "${PORT[$2]}" -n "$CONNS"; emit "$1" "$2" none connect "" "$(lgout)"
+  # The same with NOOP before QUIT: FtpFork cannot give such a worker back (worker_reuse), so
+  # each connection uses one up and this is bound by how fast processes start.
+  lg 120 connect -p "${PORT[$2]}" -n "$CONNS" -C NOOP; emit "$1" "$2" none connect_noop "" "$(lgout)"
   if [ "$PACED" -gt 0 ]; then  # the same, 20 ms apart: latency when the server is not saturated
     lg 120 connect -p "${PORT[$2]}" -n "$PACED" -g 20; emit "$1" "$2" none connect_paced "" "$(lgout)"
   fi; }
