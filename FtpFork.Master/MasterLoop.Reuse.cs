@@ -35,7 +35,6 @@ public sealed partial class MasterLoop
     {
         if (_stopping) return ("stopping", false, -1);
         if (!_config.WorkerReuse || w.Committed || w.LoggedIn || w.AuthFd >= 0) return ("it was not offered a reusable session", true, -1);
-        if (Environment.TickCount64 - w.StartedAt > WorkerReuse.MaxAgeMs) return ("started over a minute ago", false, -1);
         if (fd < 0) return ("no socket came back", true, -1);
         try
         {

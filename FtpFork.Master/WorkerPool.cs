@@ -254,6 +254,7 @@ public sealed class WorkerPool
     /// <summary>True while the pool holds (or is starting) fewer ready or spare workers than its targets.</summary>
     public bool NeedsWorker => !_stopping && (PoolShort || SpareShort);
     private bool PoolShort => _idle.Count + _pendingPool + Returning(Environment.TickCount64) < _target;
+    private bool SpareShort => _spare.Count + _pendingSpare < _spareTarget;
 
     /// <summary>worker_reuse, from the config: set by the master before the first start.</summary>
     public bool Reuse { get; set; }
@@ -263,7 +264,7 @@ public sealed class WorkerPool
     // scan then costs no process start, and a session's replacement starts at its first command.
     private bool MayReturn(WorkerProc w, long now) =>
         !w.IsSession && w.ClientIp != null && !w.Committed && !w.LoggedIn && w.AuthFd < 0 && w.Channel >= 0
-        && now - w.HandedAt < WorkerReuse.GraceMs && now - w.StartedAt < WorkerReuse.MaxAgeMs;
+        && now - w.HandedAt < WorkerReuse.GraceMs;
 
     private int Returning(long now)
     {
@@ -300,7 +301,6 @@ public sealed class WorkerPool
         _idle.Enqueue(w);
         return true;
     }
-    private bool SpareShort => _spare.Count + _pendingSpare < _spareTarget;
 
     private int _baseSize;
     private int BaseSpares => SparesNeeded ? _baseSize : 0;

@@ -37,8 +37,6 @@ public static class WorkerReuse
 {
     /// <summary>The most a client may have sent for its worker to serve another: "QUIT\r\n".</summary>
     public const int MaxClientBytes = 6;
-    /// <summary>A worker goes back to the pool only this long after its start (it read banner_file and userlist_file then).</summary>
-    public const long MaxAgeMs = 60_000;
     /// <summary>How long after the hand-over a worker whose client sent no command yet counts as one that may come back.</summary>
     public const long GraceMs = 1_000;
 }
