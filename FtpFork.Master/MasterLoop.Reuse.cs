@@ -34,7 +34,7 @@ public sealed partial class MasterLoop
     private (string? Why, bool Suspect, long Bytes) ReuseRefusal(WorkerProc w, int fd)
     {
         if (_stopping) return ("stopping", false, -1);
-        if (!_config.WorkerReuse || w.Committed || w.LoggedIn || w.AuthFd >= 0) return ("it was not offered a reusable session", true, -1);
+        if (!_config.WorkerReuse || !w.MayComeBack) return ("it was not offered a reusable session", true, -1);
         if (fd < 0) return ("no socket came back", true, -1);
         try
         {

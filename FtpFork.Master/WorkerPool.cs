@@ -31,6 +31,8 @@ public sealed class WorkerProc
     public bool Committed { get; set; }
     /// <summary>fstat's (device, inode) of the client socket handed over: what IDLE must send back.</summary>
     public (ulong Dev, ulong Ino) ClientSocket { get; set; }
+    /// <summary>worker_reuse: a pool worker serving a client that has sent no command but QUIT, no login under way or done.</summary>
+    public bool MayComeBack => !IsSession && ClientIp != null && !Committed && !LoggedIn && AuthFd < 0;
 }
 
 public sealed class WorkerPool
@@ -263,8 +265,7 @@ public sealed class WorkerPool
     // GraceMs after the hand-over, and counts as the pool's until then: a health check or a port
     // scan then costs no process start, and a session's replacement starts at its first command.
     private bool MayReturn(WorkerProc w, long now) =>
-        !w.IsSession && w.ClientIp != null && !w.Committed && !w.LoggedIn && w.AuthFd < 0 && w.Channel >= 0
-        && now - w.HandedAt < WorkerReuse.GraceMs;
+        w.MayComeBack && w.Channel >= 0 && now - w.HandedAt < WorkerReuse.GraceMs;
 
     private int Returning(long now)
     {

@@ -12,6 +12,7 @@ public sealed class ControlConnection
     private readonly LineReader _reader;
     private readonly Action<string>? _trace;
     private IPEndPoint? _local, _peer;
+    private long _bytesReceived;
 
     /// <summary>Takes over <paramref name="fd"/>, the client's connected TCP socket (kept open until the process ends).</summary>
     public ControlConnection(int fd, Action<string>? trace = null)
@@ -42,7 +43,6 @@ public sealed class ControlConnection
 
     /// <summary>Bytes read from the client so far (worker_reuse: a probe sends at most "QUIT\r\n").</summary>
     public long BytesReceived => _bytesReceived;
-    private long _bytesReceived;
     public LineReader Reader => _reader;
 
     /// <summary>The server's end of the control connection.</summary>
