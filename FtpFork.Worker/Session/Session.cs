@@ -1,4 +1,4 @@
-// One client's session: its state, its signal thread, and the pre-login then post-login loops.
+// One client's session: all its state, where its signals are acted on, and the pre-login then post-login loops.
 using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
 using FtpFork.Common.Ipc;
@@ -7,7 +7,7 @@ namespace FtpFork.Worker;
 
 public enum TransferType { Ascii, Image }
 
-public sealed partial class Session
+public sealed class Session
 {
     public FtpConfig Config { get; set; }
     public ControlConnection Control { get; }
@@ -40,6 +40,23 @@ public sealed partial class Session
     public long RestOffset { get; set; }
     public string? RenameFrom { get; set; }
     public bool Utf8 { get; set; } = true;
+    /// <summary>The facts MLSD/MLST send (OPTS MLST changes them), from ListFormat.AllFacts.</summary>
+    public IReadOnlyList<string> MlstFacts { get; set; } = ListFormat.DefaultFacts;
+
+    // Data connection
+    /// <summary>The data connection the client set up with PASV/EPSV/PORT/EPRT (one transfer's worth).</summary>
+    public DataChannel Data { get; } = new();
+    /// <summary>Set by "EPSV ALL": from then on PASV, PORT and EPRT are refused (RFC 2428).</summary>
+    public bool EpsvAll { get; set; }
+
+    // Files
+    private FileSystemView? _files;
+    /// <summary>The logged-in user's files; only post-login commands touch it (login sets it).</summary>
+    public FileSystemView Files
+    {
+        get => _files ?? throw new InvalidOperationException("no file view before login");
+        set => _files = value;
+    }
 
     // 0/1 flags set with Interlocked (a full fence): each side sets its own flag, then reads the
     // other's, so a SIGTERM arriving as the next read starts is seen by one side or both, never neither.
