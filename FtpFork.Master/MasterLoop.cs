@@ -75,7 +75,7 @@ public sealed partial class MasterLoop
             bool grown = _pool.Grown;
             bool paused = Environment.TickCount64 < _refillPausedUntil;
             long pause = Math.Max(0, _refillPausedUntil - Environment.TickCount64);
-            int timeout = _stopping ? -1 : paused && _pool.NeedsWorker ? (int)pause : grown ? QuietMs : -1;
+            int timeout = _stopping ? -1 : paused && _pool.NeedsWorker ? (int)pause : grown ? WorkerPool.QuietMs : -1;
             // A worker that may come back stops counting as the pool's: look again then.
             int grace = _stopping ? -1 : _pool.MsUntilGraceEnds();
             if (grace >= 0 && (timeout < 0 || grace < timeout)) timeout = grace;
@@ -92,7 +92,7 @@ public sealed partial class MasterLoop
                 if (ready[first + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
             if (_stopping) continue;
             if (_pool.NeedsWorker && !paused) _pool.Refill();
-            else if (!anyReady && grown && timeout == QuietMs) _pool.Shrink();
+            else if (!anyReady && grown && timeout == WorkerPool.QuietMs) _pool.Shrink();
         }
         _log("stopped: every worker has exited");
         return 0;
@@ -249,8 +249,6 @@ public sealed partial class MasterLoop
         _limits.Release(ip);
         return true;
     }
-
-    private const int QuietMs = 10_000;
 
     private void OnWorkerReadable(WorkerProc w)
     {

@@ -1,0 +1,32 @@
+// One worker process as the master knows it: pid, channel, its client, its state in the pool.
+namespace FtpFork.Master;
+
+public sealed class WorkerProc
+{
+    public required int Pid { get; init; }
+    /// <summary>The master's end of this worker's socketpair; -1 once closed.</summary>
+    public int Channel { get; set; }
+    /// <summary>The client's address once a client was handed over; null while in the pool.</summary>
+    public string? ClientIp { get; set; }
+    public int ClientPort { get; set; }
+    /// <summary>Clients connected when this one was handed over, itself included (STAT shows it, as vsftpd).</summary>
+    public int ClientCount { get; set; }
+    /// <summary>A logged-in session's worker (started with the user's identity), never a pool worker.</summary>
+    public bool IsSession { get; init; }
+    /// <summary>The control fd a pre-login worker passed with AUTH, held while its login is checked; -1 otherwise.</summary>
+    public int AuthFd { get; set; } = -1;
+    /// <summary>A pool worker whose anonymous login stayed in it (anon_single_process).</summary>
+    public bool LoggedIn { get; set; }
+    /// <summary>Said READY: its start is over and it waits for CLIENT (pool) or SESSION (spare).</summary>
+    public bool Ready { get; set; }
+    /// <summary>When it was started (Environment.TickCount64): a start that never says READY stops counting as one after a while.</summary>
+    public long StartedAt { get; init; }
+    /// <summary>When its current client was handed over (Environment.TickCount64).</summary>
+    public long HandedAt { get; set; }
+    /// <summary>Its client sent a command other than QUIT (BUSY): it will not come back to the pool.</summary>
+    public bool Committed { get; set; }
+    /// <summary>fstat's (device, inode) of the client socket handed over: what IDLE must send back.</summary>
+    public (ulong Dev, ulong Ino) ClientSocket { get; set; }
+    /// <summary>worker_reuse: a pool worker serving a client that has sent no command but QUIT, no login under way or done.</summary>
+    public bool MayComeBack => !IsSession && ClientIp != null && !Committed && !LoggedIn && AuthFd < 0;
+}
