@@ -14,7 +14,7 @@ public class AccountExpiryTests
     [TestCase("usermod", "-L", null)] // password locked: pam_authenticate says no
     public void RightPasswordOfARefusedAccountIs530(string tool, string flag, string? value)
     {
-        AccountsSetup.NeedRoot();
+        Need.Root();
         using var user = new TestUser();
         using var server = Local();
         using (var ok = server.Connect())

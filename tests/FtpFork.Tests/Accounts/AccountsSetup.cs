@@ -10,7 +10,7 @@ public class AccountsSetup
     /// <summary>The PAM service the tests use: pam/ftpfork installed under a name of this run.</summary>
     public static string PamService { get; } = $"ftpfork-test-{Environment.ProcessId}";
 
-    public static bool IsRoot => Environment.UserName == "root";
+    public static bool IsRoot => ServerProcess.AsRoot;
 
     [OneTimeSetUp]
     public void InstallPam()
@@ -30,11 +30,6 @@ public class AccountsSetup
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (d != null && !File.Exists(Path.Combine(d.FullName, "FtpFork.sln"))) d = d.Parent;
         return d?.FullName ?? throw new InvalidOperationException("cannot find the repository root");
-    }
-
-    public static void NeedRoot()
-    {
-        if (!IsRoot) Assert.Ignore("needs root");
     }
 }
 
@@ -85,7 +80,4 @@ public static class Workers
 
     public static uint Account(string name, int field) =>
         uint.Parse(RunTool.Run("getent", new[] { "passwd", name }).Stdout.Trim().Split(':')[field]);
-
-    /// <summary>True when HELP knows the verb (another branch's command may not be merged yet).</summary>
-    public static bool HasCommand(FtpTestClient c, string verb) => c.Command("HELP " + verb).Code == 214;
 }

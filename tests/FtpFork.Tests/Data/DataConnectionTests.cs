@@ -152,6 +152,7 @@ public class DataConnectionTests
     [Test]
     public void Ipv6EpsvAndEprtWork()
     {
+        Need.Ipv6();
         using var server = ServerProcess.Start("listen_ipv6=YES", "listen_address6=::1");
         string sha = DataClient.RandomFile(Path.Combine(server.Root, "six"), 200_000);
         using var c = DataClient.LoggedIn(server, "::1");

@@ -1,23 +1,13 @@
-// End-to-end listings over the data connection (LIST, NLST, MLSD) with ftplib and lftp's mirror; need the data developer's PASV.
+// End-to-end listings over the data connection (LIST, NLST, MLSD) with ftplib and lftp's mirror.
 using System.Security.Cryptography;
 using FtpFork.Tests.Harness;
 using NUnit.Framework;
 
 namespace FtpFork.Tests.Files;
 
-[TestFixture, Parallelizable(ParallelScope.All), Category("NeedsData")]
+[TestFixture, Parallelizable(ParallelScope.All)]
 public class FilesListingDataTests
 {
-    /// <summary>Skips (with the reason) until PASV exists: the data connection is another part of the work.</summary>
-    private static void RequirePasv(ServerProcess server)
-    {
-        using var c = server.Connect();
-        c.ReadReply();
-        c.Login();
-        var r = c.Command("PASV");
-        if (r.Code != 227) Assert.Ignore($"NeedsData: PASV answers \"{r}\"; data connections are not in this build yet");
-    }
-
     private static void MakeTree(string root)
     {
         Directory.CreateDirectory(Path.Combine(root, "pub", "deep", "deeper"));
@@ -38,7 +28,6 @@ public class FilesListingDataTests
     {
         using var server = ServerProcess.Start();
         MakeTree(server.Root);
-        RequirePasv(server);
         var r = RunTool.Python(Py(server, """
             lines=[]; f.retrlines('LIST /pub', lines.append); print('LIST', len(lines)); [print('L', l) for l in lines]
             print('NLST', sorted(f.nlst('/pub')))
@@ -61,7 +50,6 @@ public class FilesListingDataTests
     {
         using var server = ServerProcess.Start();
         MakeTree(server.Root);
-        RequirePasv(server);
         var r = RunTool.Python(Py(server, "a=[];f.retrlines('LIST',a.append);b=[];f.retrlines('LIST -la',b.append)\nprint(any('.dotfile' in l for l in a), any('.dotfile' in l for l in b))"));
         Assert.That(r.Stdout.Trim(), Is.EqualTo("False True"), r.Stderr);
     }
@@ -72,7 +60,6 @@ public class FilesListingDataTests
         using var server = ServerProcess.Start();
         MakeTree(server.Root);
         File.CreateSymbolicLink(Path.Combine(server.Root, "etclink"), "/etc");
-        RequirePasv(server);
         var r = RunTool.Python(Py(server, "for p in ['etclink/','../../etc','/../..']:\n a=[]; f.retrlines('LIST '+p,a.append); print(p, len(a), any('passwd' in l for l in a))"));
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.That(r.Stdout, Does.Contain("etclink/ 0 False").And.Contain("../../etc 0 False").And.Contain("/../.. 4 False"));
@@ -81,10 +68,9 @@ public class FilesListingDataTests
     [Test]
     public void LftpMirrorMakesAnIdenticalTree()
     {
-        if (!RunTool.Exists("lftp")) Assert.Ignore("NeedsData: lftp is not installed (apt-get install -y lftp)");
+        Need.Tool("lftp", "lftp");
         using var server = ServerProcess.Start("force_dot_files=YES");
         MakeTree(server.Root);
-        RequirePasv(server);
         string target = Path.Combine(server.Dir, "mirror");
         foreach (var listCmd in new[] { "set ftp:use-mlsd off", "set ftp:use-mlsd on" })
         {

@@ -110,7 +110,7 @@ public class ModelProcessTests
     [Test]
     public void AnonymousOnlyServerKeepsNoSpares()
     {
-        AccountsSetup.NeedRoot(); // anon_single_process needs root: then anonymous sessions stay in their pre-login worker
+        Need.Root(); // anon_single_process needs root: then anonymous sessions stay in their pre-login worker
         using var s = ServerProcess.Start("worker_pool_size=3", "local_enable=NO", "anonymous_enable=YES");
         ModelTools.WaitPool(s, 3);
         using (var c = ModelTools.LoggedIn(s))
@@ -162,7 +162,7 @@ public class ModelProcessTests
     [Test]
     public void ClientsGoOnlyToWorkersThatFinishedStartingAndStartsAreLimitedToOnePerCpu()
     {
-        AccountsSetup.NeedRoot(); // as root an anonymous-only server keeps no spares: only pool workers start
+        Need.Root(); // as root an anonymous-only server keeps no spares: only pool workers start
         // userlist_file is a FIFO: a pool worker reads it while it starts (the master only at a
         // login), so every start stalls until something opens the FIFO for writing.
         string fifo = Path.Combine(Directory.CreateTempSubdirectory("ftpfork-fifo-").FullName, "users");
@@ -192,7 +192,7 @@ public class ModelProcessTests
     [Test]
     public void WorkersStuckInTheirStartEndWhenTheMasterStops()
     {
-        AccountsSetup.NeedRoot(); // as root an anonymous-only server keeps no spares: only pool workers start
+        Need.Root(); // as root an anonymous-only server keeps no spares: only pool workers start
         // userlist_file is a FIFO nobody writes: every pool worker's start stalls opening it, before
         // its signal thread exists. SIGTERM must still end them, or the stopping master waits for ever.
         string fifo = Path.Combine(Directory.CreateTempSubdirectory("ftpfork-fifo-").FullName, "users");
@@ -226,7 +226,7 @@ public class ModelProcessTests
     [Test]
     public void APoolGrowsAfterABurstToAtMostFourTimesItsSize()
     {
-        AccountsSetup.NeedRoot(); // as root an anonymous-only server keeps no spares: only pool workers start
+        Need.Root(); // as root an anonymous-only server keeps no spares: only pool workers start
         using var s = ServerProcess.Start("worker_pool_size=1", "local_enable=NO");
         ModelTools.WaitPool(s, 1);
         // Ten clients at once find the pool (of one) empty again and again: it grows, by doubling.
