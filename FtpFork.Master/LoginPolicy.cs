@@ -42,7 +42,7 @@ public sealed class LoginPolicy
         if (a == null || a.Uid == 0 || a.Gid == 0) { why = "no anonymous account"; return null; }
         string dir = Path.GetFullPath(_c.AnonRoot != "" ? _c.AnonRoot : a.Home);
         if (!Directory.Exists(dir)) { why = $"anonymous root {dir} does not exist"; return null; }
-        if (!_c.AllowWriteableChroot && FileOps.WritableBy(dir, a.Uid, a.Gid))
+        if (!_c.AllowWriteableChroot && PathCalls.WritableBy(dir, a.Uid, a.Gid))
         {
             why = $"anonymous root {dir} is writable by {a.Name}";
             return null;
@@ -139,7 +139,7 @@ public sealed class LoginPolicy
             User: anon ? "anonymous" : r.User,
             Anonymous: anonPerms,
             ChangeIdentity: _root,
-            Groups: !_root || anon ? Array.Empty<uint>() : Posix.GroupsOf(account.Name, account.Gid),
+            Groups: !_root || anon ? Array.Empty<uint>() : UserDb.GroupsOf(account.Name, account.Gid),
             Uid: account.Uid, Gid: account.Gid,
             Chroot: _root && chroot ? Path.GetFullPath(dir) : "",
             ViewRoot: _root && chroot ? "/" : chroot ? Path.GetFullPath(dir) : "/",

@@ -60,7 +60,7 @@ public sealed partial class MasterLoop
         AuthRequest? request = null;
         if (w.IsSession || w.LoggedIn || w.ClientIp == null) why = "AUTH from a worker without a pre-login client";
         else if (w.AuthFd >= 0) why = "second AUTH while one is being checked";
-        else if (m.Fd < 0 || !UserDb.IsSocket(m.Fd)) why = "AUTH without a control socket";
+        else if (m.Fd < 0 || !TcpSocket.IsSocket(m.Fd)) why = "AUTH without a control socket";
         else request = AuthRequest.Parse(m.Body, out why);
         if (request == null)
         {

@@ -43,7 +43,7 @@ public sealed partial class MasterLoop
             {
                 try
                 {
-                    _pool.XferlogFd = FileIo.OpenLog(_config.XferlogFile);
+                    _pool.XferlogFd = TransferFiles.OpenLog(_config.XferlogFile);
                 }
                 catch (PosixException e)
                 {
@@ -79,7 +79,7 @@ public sealed partial class MasterLoop
             // A worker that may come back stops counting as the pool's: look again then.
             int grace = _stopping ? -1 : _pool.MsUntilGraceEnds();
             if (grace >= 0 && (timeout < 0 || grace < timeout)) timeout = grace;
-            bool[] ready = RawIo.PollRead(fds, timeout);
+            bool[] ready = FdIo.PollRead(fds, timeout);
             bool anyReady = ready.Any(r => r);
 
             if (ready[0]) foreach (byte b in _wake.Drain()) OnSignal((Sig)b);

@@ -65,7 +65,7 @@ public static class Preload
             TcpSocket.SendAll(a, System.Text.Encoding.UTF8.GetBytes("220 warm\r\n"));
             var buf = new byte[64];
             _ = TcpSocket.Receive(b, buf);
-            _ = Posix.Poll(b, false, -1, 0);
+            _ = FdIo.Poll(b, false, -1, 0);
         }
         finally
         {

@@ -14,7 +14,7 @@ public static class WorkerLog
             Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "]: ", line, "\n"));
         try
         {
-            RawIo.Write(2, b); // one write(2) per line: lines of concurrent workers do not interleave
+            FdIo.Write(2, b); // one write(2) per line: lines of concurrent workers do not interleave
         }
         catch (PosixException)
         {

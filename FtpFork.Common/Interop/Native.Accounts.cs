@@ -1,4 +1,4 @@
-// Declarations for logins and identity that Mono.Posix lacks: PAM, getspnam, access, dlopen pinning; only Interop files call them.
+// Declarations for logins and identity that Mono.Posix lacks: PAM, getspnam, getresuid/getresgid, dlopen pinning; only Interop files call them.
 using System.Runtime.InteropServices;
 
 namespace FtpFork.Common.Interop;
@@ -24,9 +24,6 @@ internal static unsafe partial class Native
 
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial Spwd* getspnam(string name);
-
-    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int access(string path, int mode);
 
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int getresuid(out uint r, out uint e, out uint s);
@@ -90,5 +87,4 @@ internal static unsafe partial class Native
     internal const int PAM_PROMPT_ECHO_OFF = 1;
     internal const int PAM_PROMPT_ECHO_ON = 2;
     internal const int PAM_DISALLOW_NULL_AUTHTOK = 0x1;
-    internal const int W_OK = 2;
 }

@@ -1,21 +1,38 @@
-// Checked wrappers over Mono.Posix: each reads errno at once, retries EINTR and throws PosixException.
+// Process and fd calls (close, pipe, socketpair, kill, waitpid, umask), and the one EINTR/EAGAIN loop every wrapper uses.
 using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
 
 public static class Posix
 {
-    /// <summary>Runs a call returning -1 on failure; retries on EINTR (SIGALRM interrupts calls).</summary>
-    internal static long Check(string name, Func<long> call)
+    /// <summary>
+    /// The one EINTR loop: runs a call returning -1 on failure again while it fails with EINTR
+    /// (SIGALRM interrupts calls); returns its result, with the errno read at once (0 on success).
+    /// </summary>
+    internal static long Retrying(Func<long> call, out Errno error)
     {
         while (true)
         {
             long r = call();
-            if (r != -1) return r;
-            Errno e = Stdlib.GetLastError();
-            if (e == Errno.EINTR) continue;
-            throw new PosixException(name, e);
+            error = r == -1 ? Stdlib.GetLastError() : 0;
+            if (error != Errno.EINTR) return r;
         }
+    }
+
+    /// <summary>A call returning -1 on failure, EINTR retried; any other failure throws.</summary>
+    internal static long Check(string name, Func<long> call)
+    {
+        long r = Retrying(call, out Errno e);
+        if (r == -1) throw new PosixException(name, e);
+        return r;
+    }
+
+    /// <summary>As Check, for a non-blocking fd: -1 when the call would block (EAGAIN).</summary>
+    internal static long CheckOrAgain(string name, Func<long> call)
+    {
+        long r = Retrying(call, out Errno e);
+        if (r != -1 || e == Errno.EAGAIN) return r;
+        throw new PosixException(name, e);
     }
 
     public static uint Alarm(uint seconds) => Syscall.alarm(seconds);
@@ -78,49 +95,20 @@ public static class Posix
     /// <summary>One non-blocking waitpid(-1); returns null when no child has exited.</summary>
     public static (int Pid, string How)? ReapOne()
     {
-        while (true)
+        int status = 0;
+        long r = Retrying(() => Syscall.waitpid(-1, out status, WaitOptions.WNOHANG), out Errno e);
+        if (r > 0)
         {
-            int r = Syscall.waitpid(-1, out int status, WaitOptions.WNOHANG);
-            if (r > 0)
-            {
-                string how = Syscall.WIFEXITED(status) ? $"exit {Syscall.WEXITSTATUS(status)}"
-                    : Syscall.WIFSIGNALED(status) ? $"signal {Syscall.WTERMSIG(status)}" : $"status {status}";
-                return (r, how);
-            }
-            if (r == 0) return null;
-            Errno e = Stdlib.GetLastError();
-            if (e == Errno.EINTR) continue;
-            if (e == Errno.ECHILD) return null;
-            throw new PosixException("waitpid", e);
+            string how = Syscall.WIFEXITED(status) ? $"exit {Syscall.WEXITSTATUS(status)}"
+                : Syscall.WIFSIGNALED(status) ? $"signal {Syscall.WTERMSIG(status)}" : $"status {status}";
+            return ((int)r, how);
         }
+        if (r == 0 || e == Errno.ECHILD) return null;
+        throw new PosixException("waitpid", e);
     }
 
     public static void ShutdownRead(int fd) => Syscall.shutdown(fd, ShutdownOption.SHUT_RD);
     public static void ShutdownWrite(int fd) => Syscall.shutdown(fd, ShutdownOption.SHUT_WR);
-
-    /// <summary>sendfile(2): returns bytes sent, 0 at EOF, -1 when the socket would block (EAGAIN).</summary>
-    public static long SendFile(int outFd, int inFd, ref long offset, long count)
-    {
-        while (true)
-        {
-            long r = Syscall.sendfile(outFd, inFd, ref offset, (ulong)count);
-            if (r >= 0) return r;
-            Errno e = Stdlib.GetLastError();
-            if (e == Errno.EINTR) continue;
-            if (e == Errno.EAGAIN) return -1;
-            throw new PosixException("sendfile", e);
-        }
-    }
-
-    /// <summary>poll(2) on up to two fds for reading/writing; returns revents of each (0 when not given).</summary>
-    public static (short A, short B) Poll(int fdA, bool aWrite, int fdB, int timeoutMs)
-    {
-        var fds = new Pollfd[fdB >= 0 ? 2 : 1];
-        fds[0] = new Pollfd { fd = fdA, events = aWrite ? PollEvents.POLLOUT : PollEvents.POLLIN };
-        if (fdB >= 0) fds[1] = new Pollfd { fd = fdB, events = PollEvents.POLLIN };
-        Check("poll", () => Syscall.poll(fds, (uint)fds.Length, timeoutMs));
-        return ((short)fds[0].revents, fdB >= 0 ? (short)fds[1].revents : (short)0);
-    }
 
     public static Passwd? GetPwNam(string name) => Syscall.getpwnam(name);
 
@@ -132,20 +120,17 @@ public static class Posix
 
     public static void Chdir(string dir) => Check("chdir", () => Syscall.chdir(dir));
 
-    public static void SetGroups(uint[] groups) => Check("setgroups", () => Syscall.setgroups(groups));
-    public static void SetGid(uint gid) => Check("setgid", () => Syscall.setgid(gid));
-    public static void SetUid(uint uid) => Check("setuid", () => Syscall.setuid(uid));
     public static int SetUidRaw(uint uid) => Syscall.setuid(uid);
 
-    public static uint[] GroupsOf(string user, uint primary)
-    {
-        var list = new List<uint> { primary };
-        foreach (var g in Syscall.getgrouplist(user) ?? Array.Empty<Group>())
-            if (!list.Contains(g.gr_gid)) list.Add(g.gr_gid);
-        return list.ToArray();
-    }
-
     public static void Umask(int mask) => Syscall.umask((FilePermissions)mask);
+
+    /// <summary>The process umask, read without changing it.</summary>
+    public static int GetUmask()
+    {
+        var old = Syscall.umask(0);
+        Syscall.umask(old);
+        return (int)old;
+    }
 
     public static Errno LastError() => Stdlib.GetLastError();
 }

@@ -29,7 +29,7 @@ public static class PrivilegeDrop
         if (Syscall.geteuid() != 0) throw new InvalidOperationException("privilege drop without root");
         if (uid == 0 || gid == 0) throw new InvalidOperationException($"refusing to run a session as uid {uid} gid {gid}");
         // 1. groups (looked up by the master: a new worker never loads the NSS modules)
-        Posix.SetGroups(groups);
+        Posix.Check("setgroups", () => Syscall.setgroups(groups));
         // 2. the root, then its top as the working directory
         if (chrootDir != null)
         {
@@ -37,8 +37,8 @@ public static class PrivilegeDrop
         }
         Posix.Check("chdir", () => Syscall.chdir("/"));
         // 3. gid before uid: once the uid is gone, setgid is no longer allowed
-        Posix.SetGid(gid);
-        Posix.SetUid(uid);
+        Posix.Check("setgid", () => Syscall.setgid(gid));
+        Posix.Check("setuid", () => Syscall.setuid(uid));
         Verify(uid, gid);
         // 4. no exec can ever grant privileges again (we never exec; belt and braces)
         if (Native.prctl(Native.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -59,7 +59,7 @@ public static class PrivilegeDrop
     }
 
     /// <summary>After a chroot drop: true when the new identity can write to its root ("/"), as vsftpd 3 checks.</summary>
-    public static bool RootWritable() => Native.access("/", Native.W_OK) == 0;
+    public static bool RootWritable() => PathCalls.Access("/", 2);
 
     /// <summary>
     /// secure_chroot_dir as the master checks it at start: created 0755 root:root when missing

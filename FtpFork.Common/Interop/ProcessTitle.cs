@@ -38,7 +38,7 @@ public static unsafe class ProcessTitle
         if (fd < 0) throw new IOException($"open {path}: {Mono.Unix.Native.Stdlib.GetLastError()}");
         try
         {
-            return Encoding.ASCII.GetString(RawIo.ReadUpTo(fd, 2048));
+            return Encoding.ASCII.GetString(FdIo.ReadUpTo(fd, 2048));
         }
         finally
         {

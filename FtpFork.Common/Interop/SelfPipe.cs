@@ -14,14 +14,14 @@ public sealed class SelfPipe
 
     public void Notify(byte what)
     {
-        RawIo.Write(_writeFd, new[] { what });
+        FdIo.Write(_writeFd, new[] { what });
     }
 
     /// <summary>Reads whatever bytes are waiting (call only when poll said readable).</summary>
     public byte[] Drain()
     {
         var buf = new byte[256];
-        long n = RawIo.Read(ReadFd, buf);
+        long n = FdIo.Read(ReadFd, buf);
         return n <= 0 ? Array.Empty<byte>() : buf.AsSpan(0, (int)n).ToArray();
     }
 }

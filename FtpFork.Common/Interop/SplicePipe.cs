@@ -34,15 +34,8 @@ public sealed unsafe class SplicePipe : IDisposable
     /// <summary>Moves up to <paramref name="max"/> bytes from a non-blocking socket into the (empty) pipe: the count, 0 at EOF, -1 when nothing is waiting.</summary>
     public long FromSocket(int socket, int max)
     {
-        while (true)
-        {
-            long r = Native.splice(socket, null, _write, null, (nuint)Math.Min(max, Capacity), SpliceMove | SpliceNonBlock);
-            if (r >= 0) return r;
-            Errno e = Stdlib.GetLastError();
-            if (e == Errno.EINTR) continue;
-            if (e == Errno.EAGAIN) return -1;
-            throw new PosixException("splice(socket)", e);
-        }
+        nuint len = (nuint)Math.Min(max, Capacity);
+        return Posix.CheckOrAgain("splice(socket)", () => Native.splice(socket, null, _write, null, len, SpliceMove | SpliceNonBlock));
     }
 
     /// <summary>
@@ -55,14 +48,14 @@ public sealed unsafe class SplicePipe : IDisposable
         long done = 0;
         while (done < count)
         {
-            long r = Native.splice(_read, null, file, null, (nuint)(count - done), SpliceMove);
+            nuint len = (nuint)(count - done);
+            long r = Posix.Retrying(() => Native.splice(_read, null, file, null, len, SpliceMove), out Errno e);
             if (r > 0)
             {
                 done += r;
                 continue;
             }
-            Errno e = r == 0 ? Errno.EIO : Stdlib.GetLastError();
-            if (e == Errno.EINTR) continue;
+            if (r == 0) e = Errno.EIO;
             if (e == Errno.EINVAL) return done;
             throw new PosixException("splice(file)", e);
         }
@@ -70,7 +63,7 @@ public sealed unsafe class SplicePipe : IDisposable
     }
 
     /// <summary>Reads what is left in the pipe into <paramref name="buf"/> (after a short <see cref="ToFile"/>).</summary>
-    public long Drain(Span<byte> buf) => RawIo.Read(_read, buf);
+    public long Drain(Span<byte> buf) => FdIo.Read(_read, buf);
 
     public void Dispose()
     {

@@ -46,27 +46,18 @@ public static unsafe class TcpSocket
     {
         peer = null;
         var st = new SockaddrStorage();
-        while (true)
+        int r = (int)Posix.CheckOrAgain("accept4", () => Syscall.accept4(fd, st, UnixSocketFlags.SOCK_CLOEXEC | UnixSocketFlags.SOCK_NONBLOCK));
+        if (r < 0) return -1;
+        try
         {
-            int r = Syscall.accept4(fd, st, UnixSocketFlags.SOCK_CLOEXEC | UnixSocketFlags.SOCK_NONBLOCK);
-            if (r >= 0)
-            {
-                try
-                {
-                    peer = SockaddrConvert.FromStorage("accept4", st);
-                }
-                catch
-                {
-                    Posix.Close(r);
-                    throw;
-                }
-                return r;
-            }
-            Errno e = Stdlib.GetLastError();
-            if (e == Errno.EINTR) continue;
-            if (e == Errno.EAGAIN) return -1;
-            throw new PosixException("accept4", e);
+            peer = SockaddrConvert.FromStorage("accept4", st);
         }
+        catch
+        {
+            Posix.Close(r);
+            throw;
+        }
+        return r;
     }
 
     /// <summary>
@@ -126,13 +117,12 @@ public static unsafe class TcpSocket
     public static long? BytesReceived(int fd)
     {
         byte* info = stackalloc byte[Native.TcpInfoSize];
-        uint len = Native.TcpInfoSize;
-        while (Native.getsockopt(fd, Native.IPPROTO_TCP, Native.TCP_INFO, info, ref len) != 0)
+        uint len = 0;
+        Posix.Check("getsockopt(TCP_INFO)", () =>
         {
-            Errno e = Stdlib.GetLastError();
-            if (e != Errno.EINTR) throw new PosixException("getsockopt(TCP_INFO)", e);
             len = Native.TcpInfoSize;
-        }
+            return Native.getsockopt(fd, Native.IPPROTO_TCP, Native.TCP_INFO, info, ref len);
+        });
         if (len < Native.TcpInfoBytesReceivedOffset + sizeof(ulong)) return null;
         long n = (long)*(ulong*)(info + Native.TcpInfoBytesReceivedOffset);
         // A FIN takes one sequence number; in any other state it is counted as a byte (never fewer).
@@ -145,16 +135,8 @@ public static unsafe class TcpSocket
         fixed (byte* p = buf)
         {
             byte* q = p;
-            int len = buf.Length;
-            while (true)
-            {
-                long r = Syscall.recv(fd, q, (ulong)len, 0);
-                if (r >= 0) return r;
-                Errno e = Stdlib.GetLastError();
-                if (e == Errno.EINTR) continue;
-                if (e == Errno.EAGAIN) return -1;
-                throw new PosixException("recv", e);
-            }
+            ulong len = (ulong)buf.Length;
+            return Posix.CheckOrAgain("recv", () => Syscall.recv(fd, q, len, 0));
         }
     }
 
@@ -166,23 +148,13 @@ public static unsafe class TcpSocket
     {
         fixed (byte* p = data)
         {
-            int off = 0;
-            while (off < data.Length)
+            byte* q = p;
+            int off = 0, total = data.Length;
+            while (off < total)
             {
-                long r = Syscall.send(fd, p + off, (ulong)(data.Length - off), MessageFlags.MSG_NOSIGNAL);
-                if (r >= 0)
-                {
-                    off += (int)r;
-                    continue;
-                }
-                Errno e = Stdlib.GetLastError();
-                if (e == Errno.EINTR) continue;
-                if (e == Errno.EAGAIN)
-                {
-                    Posix.Poll(fd, true, -1, -1);
-                    continue;
-                }
-                throw new PosixException("send", e);
+                long r = Posix.CheckOrAgain("send", () => Syscall.send(fd, q + off, (ulong)(total - off), MessageFlags.MSG_NOSIGNAL));
+                if (r >= 0) off += (int)r;
+                else FdIo.Poll(fd, true, -1, -1); // full: wait until it drains
             }
         }
     }
@@ -193,10 +165,11 @@ public static unsafe class TcpSocket
     /// <summary>Options outside SOL_SOCKET: Mono.Posix maps only SO_* names, so these go to libc directly.</summary>
     private static void SetIntOption(int fd, int level, int name, int value, string call)
     {
-        while (Native.setsockopt(fd, level, name, &value, sizeof(int)) != 0)
-        {
-            Errno e = Stdlib.GetLastError();
-            if (e != Errno.EINTR) throw new PosixException(call, e);
-        }
+        int* v = &value;
+        Posix.Check(call, () => Native.setsockopt(fd, level, name, v, sizeof(int)));
     }
+
+    /// <summary>True when <paramref name="fd"/> is an open socket (what a passed control connection must be).</summary>
+    public static bool IsSocket(int fd) =>
+        Syscall.fstat(fd, out var st) == 0 && (st.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFSOCK;
 }

@@ -1,4 +1,4 @@
-// The account databases for the master: passwd entries, /etc/shadow hashes, crypt() checks, /etc/shells.
+// The account databases: passwd entries and names, group lists, /etc/shadow hashes, crypt() checks, /etc/shells.
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -46,10 +46,26 @@ public static unsafe class UserDb
         string? got;
         lock (NonReentrant)
         {
-            got = ProcessLimits.Crypt(password, hash);
+            got = Crypt(password, hash);
         }
         if (got == null || got.Length == 0 || got[0] == '*') return false;
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(got), Encoding.UTF8.GetBytes(hash));
+    }
+
+    /// <summary>crypt(3) from libcrypt (called under NonReentrant); null when the hash cannot be computed.</summary>
+    private static string? Crypt(string key, string salt)
+    {
+        IntPtr p = Native.crypt(key, salt);
+        return p == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(p);
+    }
+
+    /// <summary>The account's groups (getgrouplist), its primary group first.</summary>
+    public static uint[] GroupsOf(string user, uint primary)
+    {
+        var list = new List<uint> { primary };
+        foreach (var g in Syscall.getgrouplist(user) ?? Array.Empty<Group>())
+            if (!list.Contains(g.gr_gid)) list.Add(g.gr_gid);
+        return list.ToArray();
     }
 
     /// <summary>check_shell: the login shell is listed in /etc/shells.</summary>
@@ -65,10 +81,6 @@ public static unsafe class UserDb
         }
     }
 
-    /// <summary>True when <paramref name="fd"/> is an open socket (what a passed control connection must be).</summary>
-    public static bool IsSocket(int fd) =>
-        Syscall.fstat(fd, out var st) == 0 && (st.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFSOCK;
-
     /// <summary>The name this process runs as (the master's own account when it is not root).</summary>
-    public static string CurrentUserName() => Find(Syscall.getuid())?.Name ?? "";
+    public static string CurrentUserName() => Find(Posix.GetUid())?.Name ?? "";
 }

@@ -8,7 +8,7 @@ public static class DirCommands
     public static void Cwd(Session s, string arg)
     {
         var p = s.Files.ResolveDirectory(arg);
-        if (p == null || !FileOps.Access(p.Real, 1))
+        if (p == null || !PathCalls.Access(p.Real, 1))
         {
             s.Control.Reply(ReplyCodes.FileNotFound, "Failed to change directory.");
             return;
@@ -34,7 +34,7 @@ public static class DirCommands
         }
         try
         {
-            FileOps.Mkdir(p.Real, 0x1FF); // 0777 less the session's umask, as vsftpd
+            PathCalls.Mkdir(p.Real, 0x1FF); // 0777 less the session's umask, as vsftpd
         }
         catch (PosixException)
         {
@@ -47,7 +47,7 @@ public static class DirCommands
     public static void Rmd(Session s, string arg)
     {
         var p = s.Files.Resolve(arg, LastLink.NoFollow);
-        FileAction.Run(s, p is { IsDirectory: true } && p.Virtual != "/", () => FileOps.Rmdir(p!.Real),
+        FileAction.Run(s, p is { IsDirectory: true } && p.Virtual != "/", () => PathCalls.Rmdir(p!.Real),
             "Remove directory operation successful.", "Remove directory operation failed.");
     }
 

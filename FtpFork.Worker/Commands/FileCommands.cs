@@ -9,7 +9,7 @@ public static class FileCommands
     public static void Dele(Session s, string arg)
     {
         var p = s.Files.Resolve(arg, LastLink.NoFollow);
-        FileAction.Run(s, p is { Exists: true, IsDirectory: false }, () => FileOps.Unlink(p!.Real),
+        FileAction.Run(s, p is { Exists: true, IsDirectory: false }, () => PathCalls.Unlink(p!.Real),
             "Delete operation successful.", "Delete operation failed.");
     }
 
@@ -44,7 +44,7 @@ public static class FileCommands
         }
         try
         {
-            FileOps.Rename(src.Real, dst.Real);
+            PathCalls.Rename(src.Real, dst.Real);
         }
         catch (PosixException)
         {
@@ -80,7 +80,7 @@ public static class FileCommands
             try
             {
                 if (p == null) throw PosixException.NotFound("utimes");
-                FileOps.SetTimes(p.Real, setTo.Value, setTo.Value);
+                PathCalls.SetTimes(p.Real, setTo.Value, setTo.Value);
             }
             catch (PosixException)
             {

@@ -130,7 +130,7 @@ public static class ParamCommands
         try
         {
             if (p == null) throw PosixException.NotFound("chmod");
-            FileOps.Chmod(p.Real, mode);
+            PathCalls.Chmod(p.Real, mode);
         }
         catch (PosixException)
         {
@@ -144,7 +144,7 @@ public static class ParamCommands
     {
         if (rest.Length == 0)
         {
-            s.Control.Reply(ReplyCodes.CommandOk, "Your current UMASK is 0" + Convert.ToString(FileOps.GetUmask(), 8));
+            s.Control.Reply(ReplyCodes.CommandOk, "Your current UMASK is 0" + Convert.ToString(Posix.GetUmask(), 8));
             return;
         }
         if (!TryOctal(rest, 0x1FF, out int mask))

@@ -23,7 +23,7 @@ public static class TransferCommands
         }
         var path = s.Files.Resolve(arg);
         FileFacts facts = default;
-        int? opened = path == null ? null : FileIo.OpenRead(path.Real, out facts);
+        int? opened = path == null ? null : TransferFiles.OpenRead(path.Real, out facts);
         if (opened is not int fd)
         {
             s.Control.Reply(ReplyCodes.FileNotFound, "Failed to open file.");
@@ -49,7 +49,7 @@ public static class TransferCommands
             }
             else
             {
-                if (offset > 0) FileIo.Seek(fd, offset);
+                if (offset > 0) TransferFiles.Seek(fd, offset);
                 r = pump.SendFileBuffered(fd, ascii);
             }
             DataTransfer.End(s, sock, r, "Transfer complete.", DataTransfer.WriteFailed, "Failure reading local file.");
@@ -85,7 +85,7 @@ public static class TransferCommands
         }
         var how = kind == Upload.Unique || (s.IsAnonymous && !s.Config.AnonOtherWriteEnable) ? CreateHow.Exclusive
             : kind == Upload.Append || offset != 0 ? CreateHow.Keep : CreateHow.Truncate;
-        int? opened = FileIo.OpenWrite(path.Real, how, s.Config.FileOpenMode, out bool created, out var err,
+        int? opened = TransferFiles.OpenWrite(path.Real, how, s.Config.FileOpenMode, out bool created, out var err,
             s.Config.LockUploadFiles ? f => Lock(s, f, exclusive: true) : null);
         if (opened is not int fd)
         {
@@ -96,8 +96,8 @@ public static class TransferCommands
         bool success = false;
         try
         {
-            if (kind == Upload.Append) FileIo.Seek(fd, -1);
-            else if (offset != 0) FileIo.Seek(fd, offset);
+            if (kind == Upload.Append) TransferFiles.Seek(fd, -1);
+            else if (offset != 0) TransferFiles.Seek(fd, offset);
             string mark = kind == Upload.Unique ? $"FILE: {Path.GetFileName(path.Virtual)}" : "Ok to send data.";
             if (DataTransfer.Begin(s, mark) is not int sock) return;
             bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiUploadEnable;
@@ -111,7 +111,14 @@ public static class TransferCommands
         finally
         {
             Posix.Close(fd);
-            if (!success && created && s.Config.DeleteFailedUploads) FileIo.Unlink(path.Real);
+            if (!success && created && s.Config.DeleteFailedUploads)
+            {
+                try
+                {
+                    PathCalls.Unlink(path.Real);
+                }
+                catch (PosixException) { /* best effort, as vsftpd: the upload already failed */ }
+            }
         }
     }
 
@@ -121,12 +128,12 @@ public static class TransferCommands
         string baseName = arg.Length == 0 ? "STOU" : arg;
         var first = s.Files.Resolve(baseName);
         if (first == null) return null;
-        if (arg.Length != 0 && !FileIo.Exists(first.Real)) return first;
+        if (arg.Length != 0 && !PathCalls.Exists(first.Real)) return first;
         for (int i = 1; i < 100_000; i++)
         {
             var p = s.Files.Resolve($"{baseName}.{i}");
             if (p == null) return null;
-            if (!FileIo.Exists(p.Real)) return p;
+            if (!PathCalls.Exists(p.Real)) return p;
         }
         return null;
     }
@@ -140,7 +147,7 @@ public static class TransferCommands
         s.Timeouts.StartData();
         try
         {
-            FileIo.LockWhole(fd, exclusive);
+            TransferFiles.LockWhole(fd, exclusive);
         }
         catch (PosixException e)
         {

@@ -104,7 +104,7 @@ public sealed class DataChannel
         {
             int leftMs = timeout <= 0 ? -1 : (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
             if (timeout > 0 && leftMs == 0) return null;
-            var (ready, _) = Posix.Poll(listener, false, -1, leftMs);
+            var (ready, _) = FdIo.Poll(listener, false, -1, leftMs);
             if (ready == 0) continue;
             int a;
             IPEndPoint? remote;
@@ -150,7 +150,7 @@ public sealed class DataChannel
             {
                 int timeout = s.Config.ConnectTimeout;
                 int ms = timeout <= 0 ? -1 : (int)Math.Min(int.MaxValue, timeout * 1000L);
-                var (ready, _) = Posix.Poll(sock, true, -1, ms);
+                var (ready, _) = FdIo.Poll(sock, true, -1, ms);
                 if (ready == 0 || TcpSocket.PendingError(sock) != 0)
                 {
                     Posix.Close(sock);

@@ -41,7 +41,7 @@ public sealed class DataPump
             long n;
             try
             {
-                n = Posix.SendFile(_data, fileFd, ref offset, _rate.Chunk(SendFileChunk));
+                n = TransferFiles.SendFile(_data, fileFd, ref offset, _rate.Chunk(SendFileChunk));
             }
             catch (PosixException e)
             {
@@ -69,7 +69,7 @@ public sealed class DataPump
             long n;
             try
             {
-                n = RawIo.Read(fileFd, buf);
+                n = FdIo.Read(fileFd, buf);
             }
             catch (PosixException)
             {
@@ -112,7 +112,7 @@ public sealed class DataPump
             long n;
             try
             {
-                n = RawIo.Read(_data, buf);
+                n = FdIo.Read(_data, buf);
             }
             catch (PosixException)
             {
@@ -199,7 +199,7 @@ public sealed class DataPump
             long n;
             try
             {
-                n = RawIo.Write(_data, data.Span.Slice(off, Math.Min(data.Length - off, _rate.Chunk(BufferSize))));
+                n = FdIo.Write(_data, data.Span.Slice(off, Math.Min(data.Length - off, _rate.Chunk(BufferSize))));
             }
             catch (PosixException)
             {
@@ -222,7 +222,7 @@ public sealed class DataPump
         {
             try
             {
-                long n = RawIo.Write(fd, data);
+                long n = FdIo.Write(fd, data);
                 data = data[(int)n..];
             }
             catch (PosixException e)
@@ -256,7 +256,7 @@ public sealed class DataPump
                 Thread.Sleep((int)left);
                 continue;
             }
-            var (c, _) = Posix.Poll(_ctrl, false, -1, (int)left);
+            var (c, _) = FdIo.Poll(_ctrl, false, -1, (int)left);
             if (c != 0 && ControlSaysAbort()) return true;
         }
     }
@@ -264,7 +264,7 @@ public sealed class DataPump
     /// <summary>Waits for the data socket (and the control connection). False when ABOR came.</summary>
     private bool WaitData(bool write)
     {
-        var (d, c) = Posix.Poll(_data, write, _watchControl ? _ctrl : -1, -1);
+        var (d, c) = FdIo.Poll(_data, write, _watchControl ? _ctrl : -1, -1);
         if (c != 0 && ControlSaysAbort()) return false;
         return true;
     }
@@ -273,7 +273,7 @@ public sealed class DataPump
     {
         if (!_watchControl) return false;
         if (TakeAbor()) return true;
-        var (c, _) = Posix.Poll(_ctrl, false, -1, 0);
+        var (c, _) = FdIo.Poll(_ctrl, false, -1, 0);
         return c != 0 && ControlSaysAbort();
     }
 

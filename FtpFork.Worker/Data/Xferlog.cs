@@ -25,7 +25,7 @@ public static class Xferlog
         byte[] b = Encoding.UTF8.GetBytes(Line(LocalClock.Ctime(), Environment.ProcessId, user, upload, ok, s.ClientIp, path, bytes, ms));
         try
         {
-            RawIo.Write(s.XferlogFd, b); // O_APPEND: lines of concurrent workers never interleave
+            FdIo.Write(s.XferlogFd, b); // O_APPEND: lines of concurrent workers never interleave
         }
         catch (PosixException e)
         {

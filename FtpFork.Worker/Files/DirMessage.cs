@@ -19,12 +19,12 @@ public static class DirMessage
         if (!s.MessagesShown.Add(s.Files.Cwd)) return null;
         var p = s.Files.ResolveForRead(s.Config.MessageFile);
         if (p == null) return null;
-        int? fd = FileIo.OpenRead(p.Real, out _);
+        int? fd = TransferFiles.OpenRead(p.Real, out _);
         if (fd == null) return null;
         byte[] data;
         try
         {
-            data = RawIo.ReadUpTo(fd.Value, MaxBytes);
+            data = FdIo.ReadUpTo(fd.Value, MaxBytes);
         }
         catch (PosixException)
         {

@@ -12,26 +12,26 @@ public static class DownloadRules
     /// <summary>The RFC 3659 perm fact of an entry for this session: its config rights and the file's access(2).</summary>
     public static string PermFact(Session s, FileStat st, string real, string? parentReal)
     {
-        bool parentWritable = parentReal != null && FileOps.Access(parentReal, 2);
+        bool parentWritable = parentReal != null && PathCalls.Access(parentReal, 2);
         bool other = Permissions.Allows(s, Perm.Other);
         var f = new System.Text.StringBuilder(8);
         if (st.IsDirectory)
         {
-            bool w = FileOps.Access(real, 3);
+            bool w = PathCalls.Access(real, 3);
             if (Permissions.Allows(s, Perm.Upload) && w) f.Append('c');
             if (other && parentWritable) f.Append('d');
-            if (FileOps.Access(real, 1)) f.Append('e');
+            if (PathCalls.Access(real, 1)) f.Append('e');
             if (other && parentWritable) f.Append('f');
-            if (Permissions.Allows(s, Perm.List) && FileOps.Access(real, 5)) f.Append('l');
+            if (Permissions.Allows(s, Perm.List) && PathCalls.Access(real, 5)) f.Append('l');
             if (Permissions.Allows(s, Perm.Mkdir) && w) f.Append('m');
             if (other && w) f.Append('p');
         }
         else
         {
-            bool w = FileOps.Access(real, 2);
+            bool w = PathCalls.Access(real, 2);
             if (Permissions.Allows(s, Perm.Upload) && w) f.Append('a');
             if (other && parentWritable) f.Append("df");
-            if (Permissions.Allows(s, Perm.Read) && MayDownload(s, st) && FileOps.Access(real, 4)) f.Append('r');
+            if (Permissions.Allows(s, Perm.Read) && MayDownload(s, st) && PathCalls.Access(real, 4)) f.Append('r');
             if (Permissions.Allows(s, Perm.Upload) && w) f.Append('w');
         }
         return f.ToString();

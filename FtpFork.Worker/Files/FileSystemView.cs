@@ -34,7 +34,7 @@ public sealed class FileSystemView
     public FileSystemView(string root)
     {
         Root = Path.GetFullPath(root);
-        RealRoot = FileOps.RealPath(Root) ?? Root; // the administrator's root, its own links resolved (trusted)
+        RealRoot = PathCalls.RealPath(Root) ?? Root; // the administrator's root, its own links resolved (trusted)
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ public sealed class FileSystemView
         var p = Resolve(arg, last);
         if (p == null || p.Virtual == "/" || p.IsDirectory) return null;
         string? parent = Path.GetDirectoryName(p.Real);
-        return parent != null && FileOps.Stat(parent) is { IsDirectory: true } ? p : null;
+        return parent != null && PathCalls.Stat(parent) is { IsDirectory: true } ? p : null;
     }
 
     /// <summary>Virtual path → normalized absolute virtual path ("." and ".." applied, ".." clamped at "/"); null when invalid.</summary>
@@ -138,7 +138,7 @@ public sealed class FileSystemView
             }
             string candidate = Join(real, name);
             bool isLast = pending.Count == 0;
-            var found = FileOps.TryLStat(candidate, out st);
+            var found = PathCalls.TryLStat(candidate, out st);
             if (found != LStatResult.Ok)
             {
                 if (!isLast || found != LStatResult.Missing) return null;
@@ -149,7 +149,7 @@ public sealed class FileSystemView
             if (st.IsSymlink && !(isLast && last == LastLink.NoFollow))
             {
                 if (++hops > MaxLinkHops) return null;
-                string? target = FileOps.ReadLink(candidate);
+                string? target = PathCalls.ReadLink(candidate);
                 if (string.IsNullOrEmpty(target) || target.Contains('\0')) return null;
                 string[] spliced;
                 if (target.StartsWith('/'))
@@ -170,7 +170,7 @@ public sealed class FileSystemView
             real.Add(name);
         }
         string result = Join(real, null);
-        stat = FileOps.LStat(result);
+        stat = PathCalls.LStat(result);
         return stat == null ? null : result;
     }
 

@@ -86,8 +86,8 @@ public static class Lister
         if (realRoot != null)
         {
             string parent = real == realRoot ? real : Path.GetDirectoryName(real) ?? real;
-            if (FileOps.LStat(real) is { } me) list.Add(new FileEntry(".", me));
-            if (FileOps.LStat(parent) is { } up) list.Add(new FileEntry("..", up));
+            if (PathCalls.LStat(real) is { } me) list.Add(new FileEntry(".", me));
+            if (PathCalls.LStat(parent) is { } up) list.Add(new FileEntry("..", up));
         }
         var names = new List<string>();
         try
@@ -105,13 +105,13 @@ public static class Lister
             if (!dots && name.StartsWith('.')) continue;
             if (hide != "" && ListFormat.GlobMatch(hide, name)) continue; // hide_file
             string path = Path.Combine(real, name);
-            if (FileOps.LStat(path) is { } st) list.Add(Entry(name, path, st));
+            if (PathCalls.LStat(path) is { } st) list.Add(Entry(name, path, st));
         }
         return list;
     }
 
     private static FileEntry Entry(string name, string real, FileStat st) =>
-        new(name, st, st.IsSymlink ? FileOps.ReadLink(real) : null);
+        new(name, st, st.IsSymlink ? PathCalls.ReadLink(real) : null);
 
     /// <summary>By name (byte order, as vsftpd), or newest first with -t; -r reverses.</summary>
     public static List<FileEntry> Sort(List<FileEntry> entries, ListRequest r)

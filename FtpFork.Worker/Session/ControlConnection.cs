@@ -24,7 +24,7 @@ public sealed class ControlConnection
             try
             {
                 long r;
-                while ((r = TcpSocket.Receive(_fd, b.AsSpan(o, n))) < 0) Posix.Poll(_fd, false, -1, -1);
+                while ((r = TcpSocket.Receive(_fd, b.AsSpan(o, n))) < 0) FdIo.Poll(_fd, false, -1, -1);
                 _bytesReceived += r;
                 return (int)r;
             }

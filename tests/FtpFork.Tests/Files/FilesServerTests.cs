@@ -412,5 +412,5 @@ public class FilesServerTests
 internal static class FileInfoExtensions
 {
     /// <summary>st_size of a directory as lstat gives it.</summary>
-    public static long Length(this FileInfo f) => FtpFork.Common.Interop.FileOps.LStat(f.FullName)!.Value.Size;
+    public static long Length(this FileInfo f) => FtpFork.Common.Interop.PathCalls.LStat(f.FullName)!.Value.Size;
 }

@@ -1,5 +1,4 @@
-// Process-wide limits and kernel knobs: open-file limit, parent-death signal, crypt().
-using System.Runtime.InteropServices;
+// Process-wide limits and kernel knobs: the open-file limit, the parent-death signal.
 using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
@@ -26,12 +25,5 @@ public static class ProcessLimits
     {
         if (Native.prctl(Native.PR_SET_PDEATHSIG, 9, 0, 0, 0) != 0)
             throw new PosixException("prctl(PR_SET_PDEATHSIG)", Stdlib.GetLastError());
-    }
-
-    /// <summary>crypt(3) from libcrypt; null when the hash cannot be computed.</summary>
-    public static string? Crypt(string key, string salt)
-    {
-        IntPtr p = Native.crypt(key, salt);
-        return p == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(p);
     }
 }

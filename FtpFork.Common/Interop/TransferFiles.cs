@@ -1,4 +1,4 @@
-// Raw file descriptors for transfers: open for RETR (regular files only) and for STOR/APPE/STOU, seek, unlink.
+// Files opened for transfers: open for RETR (regular files only) and STOR/APPE/STOU, locks, seek, sendfile, xferlog.
 using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
@@ -8,7 +8,7 @@ public readonly record struct FileFacts(long Size, bool OtherReadable);
 
 public enum CreateHow { Truncate, Keep, Exclusive }
 
-public static class FileIo
+public static class TransferFiles
 {
     /// <summary>
     /// Opens a regular file for reading (close-on-exec). O_NONBLOCK while opening, so a FIFO can
@@ -74,7 +74,6 @@ public static class FileIo
         Posix.Check("fcntl(F_SETLKW)", () => Syscall.fcntl(fd, FcntlCommand.F_SETLKW, ref fl));
     }
 
-    /// <summary>lseek to an absolute offset, or to the end with <paramref name="offset"/> = -1.</summary>
     /// <summary>
     /// A log file for appending, created 0600 if missing (the master opens xferlog_file once and
     /// hands the fd to every worker, which could not open it in its chroot or as its user).
@@ -87,23 +86,21 @@ public static class FileIo
         return fd;
     }
 
+    /// <summary>lseek to an absolute offset, or to the end with <paramref name="offset"/> = -1.</summary>
     public static long Seek(int fd, long offset) => offset < 0
         ? Posix.Check("lseek", () => Syscall.lseek(fd, 0, SeekFlags.SEEK_END))
         : Posix.Check("lseek", () => Syscall.lseek(fd, offset, SeekFlags.SEEK_SET));
 
-    /// <summary>True when anything (file, directory, dangling link) has this name.</summary>
-    public static bool Exists(string path) => Syscall.lstat(path, out _) == 0;
-
-    public static void Unlink(string path) => Syscall.unlink(path);
-
-    /// <summary>open(2), EINTR retried; errno is read once (reading it again gives 0).</summary>
-    private static int OpenRetrying(string path, OpenFlags flags, int mode, out Errno error)
+    /// <summary>sendfile(2): returns bytes sent, 0 at EOF, -1 when the socket would block (EAGAIN).</summary>
+    public static long SendFile(int outFd, int inFd, ref long offset, long count)
     {
-        while (true)
-        {
-            int fd = Syscall.open(path, flags, (FilePermissions)mode);
-            error = fd >= 0 ? 0 : Stdlib.GetLastError();
-            if (error != Errno.EINTR) return fd;
-        }
+        long off = offset;
+        long r = Posix.CheckOrAgain("sendfile", () => Syscall.sendfile(outFd, inFd, ref off, (ulong)count));
+        offset = off;
+        return r;
     }
+
+    /// <summary>open(2), EINTR retried; the errno when it failed.</summary>
+    private static int OpenRetrying(string path, OpenFlags flags, int mode, out Errno error) =>
+        (int)Posix.Retrying(() => Syscall.open(path, flags, (FilePermissions)mode), out error);
 }

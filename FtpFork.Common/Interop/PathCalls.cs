@@ -1,4 +1,4 @@
-// File-system calls for the session's file commands: lstat/stat, access, mkdir/rmdir/unlink/rename, chmod, utimes, umask, id names.
+// Calls on a path for the file commands and listings: lstat/stat, realpath, readlink, access, mkdir/rmdir/unlink/rename, chmod, utimes.
 using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
@@ -17,32 +17,24 @@ public readonly record struct FileStat(uint Mode, long Links, uint Uid, uint Gid
     public uint Perms => Mode & 0xFFF;
 }
 
-public static class FileOps
+public static class PathCalls
 {
     private static FileStat From(in Stat st) =>
         new((uint)st.st_mode, (long)st.st_nlink, st.st_uid, st.st_gid, st.st_size, st.st_mtime);
 
     /// <summary>lstat(2): null when the path does not exist (or cannot be examined).</summary>
-    public static FileStat? LStat(string path)
-    {
-        while (true)
-        {
-            if (Syscall.lstat(path, out Stat st) == 0) return From(st);
-            if (Stdlib.GetLastError() != Errno.EINTR) return null;
-        }
-    }
+    public static FileStat? LStat(string path) => LStatErrno(path, out var st) == 0 ? st : null;
+
+    /// <summary>True when anything (file, directory, dangling link) has this name.</summary>
+    public static bool Exists(string path) => LStat(path) != null;
 
     /// <summary>stat(2) (follows symlinks): null when the path or its target does not exist.</summary>
     public static FileStat? Stat(string path)
     {
-        while (true)
-        {
-            if (Syscall.stat(path, out Stat st) == 0) return From(st);
-            if (Stdlib.GetLastError() != Errno.EINTR) return null;
-        }
+        Stat st = default;
+        return Posix.Retrying(() => Syscall.stat(path, out st), out _) == 0 ? From(st) : null;
     }
 
-    /// <summary>lstat(2) that tells why it failed: the errno (0 on success).</summary>
     /// <summary>lstat(2) without throwing: Ok, Missing (ENOENT), or Failed (any other error).</summary>
     public static LStatResult TryLStat(string path, out FileStat stat)
     {
@@ -50,20 +42,13 @@ public static class FileOps
         return e == 0 ? LStatResult.Ok : e == Errno.ENOENT ? LStatResult.Missing : LStatResult.Failed;
     }
 
+    /// <summary>lstat(2) that tells why it failed: the errno (0 on success).</summary>
     private static Errno LStatErrno(string path, out FileStat stat)
     {
-        while (true)
-        {
-            if (Syscall.lstat(path, out Stat st) == 0)
-            {
-                stat = From(st);
-                return 0;
-            }
-            Errno e = Stdlib.GetLastError();
-            if (e == Errno.EINTR) continue;
-            stat = default;
-            return e;
-        }
+        Stat st = default;
+        Posix.Retrying(() => Syscall.lstat(path, out st), out Errno e);
+        stat = e == 0 ? From(st) : default;
+        return e;
     }
 
     /// <summary>realpath(3): the absolute path with every symlink, "." and ".." resolved; null when it fails.</summary>
@@ -83,7 +68,6 @@ public static class FileOps
         return n < 0 ? null : sb.ToString(0, (int)Math.Min(n, sb.Length));
     }
 
-    /// <summary>access(2) for the session's own (real) ids: R=4, W=2, X=1.</summary>
     /// <summary>
     /// By its mode bits, whether <paramref name="uid"/> (with only the group <paramref name="gid"/>)
     /// could write to <paramref name="path"/>: owner, group or other write bit as applies.
@@ -98,6 +82,7 @@ public static class FileOps
         return (m & 0x2) != 0;                              // 0002
     }
 
+    /// <summary>access(2) for the process's own (real) ids: R=4, W=2, X=1.</summary>
     public static bool Access(string path, int mode)
     {
         AccessModes m = 0; // Mono's enum has its own values: translate the POSIX bits
@@ -125,17 +110,6 @@ public static class FileOps
         var t = new[] { new Timeval { tv_sec = atimeSec }, new Timeval { tv_sec = mtimeSec } };
         Posix.Check("utimes", () => Syscall.utimes(path, t));
     }
-
-    /// <summary>The process umask, read without changing it.</summary>
-    public static int GetUmask()
-    {
-        var old = Syscall.umask(0);
-        Syscall.umask(old);
-        return (int)old;
-    }
-
-    /// <summary>The user name of a uid (null when none).</summary>
-    public static string? UserName(uint uid) => Syscall.getpwuid(uid)?.pw_name;
 
     /// <summary>The group name of a gid (null when none).</summary>
     public static string? GroupName(uint gid) => Syscall.getgrgid(gid)?.gr_name;

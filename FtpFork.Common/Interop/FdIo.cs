@@ -1,43 +1,29 @@
-// Raw fd I/O and poll for the data path and the master's loop: EINTR retried, EAGAIN reported as -1.
+// read/write/poll on any fd (files, pipes, sockets): the data path, the master's loop; EINTR retried, EAGAIN as -1.
 using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
 
-public static unsafe class RawIo
+public static unsafe class FdIo
 {
+    /// <summary>read(2): bytes read, 0 at EOF, -1 when a non-blocking fd has nothing (EAGAIN).</summary>
     public static long Read(int fd, Span<byte> buf)
     {
         fixed (byte* p = buf)
         {
             byte* q = p;
-            int len = buf.Length;
-            while (true)
-            {
-                long r = Syscall.read(fd, q, (ulong)len);
-                if (r >= 0) return r;
-                Errno e = Stdlib.GetLastError();
-                if (e == Errno.EINTR) continue;
-                if (e == Errno.EAGAIN) return -1;
-                throw new PosixException("read", e);
-            }
+            ulong len = (ulong)buf.Length;
+            return Posix.CheckOrAgain("read", () => Syscall.read(fd, q, len));
         }
     }
 
+    /// <summary>write(2): bytes written, -1 when a non-blocking fd is full (EAGAIN).</summary>
     public static long Write(int fd, ReadOnlySpan<byte> buf)
     {
         fixed (byte* p = buf)
         {
             byte* q = p;
-            int len = buf.Length;
-            while (true)
-            {
-                long r = Syscall.write(fd, q, (ulong)len);
-                if (r >= 0) return r;
-                Errno e = Stdlib.GetLastError();
-                if (e == Errno.EINTR) continue;
-                if (e == Errno.EAGAIN) return -1;
-                throw new PosixException("write", e);
-            }
+            ulong len = (ulong)buf.Length;
+            return Posix.CheckOrAgain("write", () => Syscall.write(fd, q, len));
         }
     }
 
@@ -62,10 +48,24 @@ public static unsafe class RawIo
     {
         var p = new Pollfd[fds.Count];
         for (int i = 0; i < p.Length; i++) p[i] = new Pollfd { fd = fds[i], events = PollEvents.POLLIN };
-        Posix.Check("poll", () => Syscall.poll(p, (uint)p.Length, timeoutMs));
+        Poll(p, timeoutMs);
         var ready = new bool[p.Length];
         for (int i = 0; i < p.Length; i++)
             ready[i] = (p[i].revents & (PollEvents.POLLIN | PollEvents.POLLHUP | PollEvents.POLLERR | PollEvents.POLLNVAL)) != 0;
         return ready;
     }
+
+    /// <summary>poll(2) on up to two fds for reading/writing; returns revents of each (0 when not given).</summary>
+    public static (short A, short B) Poll(int fdA, bool aWrite, int fdB, int timeoutMs)
+    {
+        var fds = new Pollfd[fdB >= 0 ? 2 : 1];
+        fds[0] = new Pollfd { fd = fdA, events = aWrite ? PollEvents.POLLOUT : PollEvents.POLLIN };
+        if (fdB >= 0) fds[1] = new Pollfd { fd = fdB, events = PollEvents.POLLIN };
+        Poll(fds, timeoutMs);
+        return ((short)fds[0].revents, fdB >= 0 ? (short)fds[1].revents : (short)0);
+    }
+
+    /// <summary>poll(2) itself, EINTR retried: the two shapes above fill and read the array.</summary>
+    private static void Poll(Pollfd[] fds, int timeoutMs) =>
+        Posix.Check("poll", () => Syscall.poll(fds, (uint)fds.Length, timeoutMs));
 }
