@@ -1,4 +1,5 @@
 // The master's login decision: who may log in, checked how (PAM, shadow, virtual file), and as whom, rooted where.
+using FtpFork.Common.Accounts;
 using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
 using FtpFork.Common.Ipc;
@@ -50,15 +51,13 @@ public sealed class LoginPolicy
         return new PreloginIdentity(true, a.Uid, a.Gid, dir, true);
     }
 
-    public static bool IsAnonymousName(string name) =>
-        name.Equals("anonymous", StringComparison.OrdinalIgnoreCase) || name.Equals("ftp", StringComparison.OrdinalIgnoreCase);
-
     public AuthOutcome Decide(int pid, AuthRequest r, string ip, int port)
     {
         AuthOutcome Fail(string why) => new(pid, null, "", null, $"login as {r.User} from {ip} refused: {why}");
         AuthOutcome Oops(string text) => new(pid, null, "", text, $"login as {r.User} from {ip}: OOPS: {text}");
 
-        bool anon = IsAnonymousName(r.User);
+        bool anon = LoginNames.IsAnonymous(r.User);
+        string kind = anon ? "anonymous" : _c.GuestEnable ? "virtual" : "local";
         if (anon && !_c.AnonymousEnable) return Fail("anonymous_enable=NO");
         if (!anon && !UserLists.Load(_c).Allows(r.User)) return Fail("denied by the user list");
 
@@ -86,8 +85,14 @@ public sealed class LoginPolicy
         {
             if (!_c.LocalEnable) return Fail("local_enable=NO");
             account = UserDb.Find(r.User);
+            how = "";
             if (account == null) return Fail("no such account");
-            if (account.Uid == 0) return Fail("uid 0 never logs in");
+        }
+        // No session runs as uid 0 (a local account's password is not even checked); without root,
+        // anonymous and virtual sessions run as the master's own account.
+        if (account.Uid == 0 && (_root || kind == "local")) return Fail("uid 0 never logs in");
+        if (kind == "local")
+        {
             if (!_root && account.Uid != _self.Uid) return Fail($"the master is not root and runs as {_self.Name}");
             if (!LocalPasswordOk(account, r.Password, ip, out how)) return Fail(how);
         }
@@ -106,8 +111,6 @@ public sealed class LoginPolicy
                 return Oops($"user_config_dir: {e.Message}");
             }
         }
-        if (account.Uid == 0 && _root) return Fail("uid 0 never logs in");
-        string kind = anon ? "anonymous" : _c.GuestEnable ? "virtual" : "local";
         string dir, cwd = "/";
         bool chroot;
         if (anon)

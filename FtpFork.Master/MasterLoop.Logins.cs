@@ -91,8 +91,8 @@ public sealed partial class MasterLoop
         }
         int fd = w.AuthFd;
         w.AuthFd = -1;
-        string verdict = o.Session == null ? (o.Oops == null ? "FAIL" : "OOPS\n" + o.Oops) : o.InPlace ? "HERE" : "OK";
-        if (o.Session != null && _stopping) verdict = "OOPS\nServer is shutting down.";
+        var verdict = o.Session == null ? (o.Oops == null ? AuthResult.Refused : AuthResult.Oops(o.Oops)) : o.InPlace ? AuthResult.Here : AuthResult.Moved;
+        if (o.Session != null && _stopping) verdict = AuthResult.Oops("Server is shutting down.");
         else if (o.InPlace) w.LoggedIn = true; // the session stays: no second AUTH is ever accepted from it
         else if (o.Session != null)
         {
@@ -108,13 +108,13 @@ public sealed partial class MasterLoop
             catch (PosixException e)
             {
                 _log($"worker {w.Pid}: cannot start the session worker: {e.Message}");
-                verdict = "OOPS\ncannot start the session.";
+                verdict = AuthResult.Oops("cannot start the session.");
             }
         }
         Posix.Close(fd);
         try
         {
-            Channel.Send(w.Channel, MessageType.AuthResult, verdict);
+            Channel.Send(w.Channel, MessageType.AuthResult, verdict.Format());
         }
         catch (PosixException)
         {

@@ -1,5 +1,6 @@
 // The one request a pre-login worker may send the master: AUTH user/password plus the session state, parsed strictly.
 using System.Text;
+using FtpFork.Common.Accounts;
 
 namespace FtpFork.Common.Ipc;
 
@@ -10,19 +11,9 @@ namespace FtpFork.Common.Ipc;
 /// </summary>
 public sealed record AuthRequest(string User, string Password, char Type, bool Utf8, byte[] Pending)
 {
-    public const int MaxUser = 32;
     public const int MaxPassword = 1024;
     public const int MaxPending = 8192;
     public const int MaxBody = 16 * 1024;
-
-    /// <summary>A user name: 1-32 ASCII letters, digits, . _ - @, not starting with '-' or '.' (no "..").</summary>
-    public static bool ValidUserName(string name)
-    {
-        if (name.Length is 0 or > MaxUser || name[0] is '-' or '.') return false;
-        foreach (char ch in name)
-            if (!(char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' or '@')) return false;
-        return true;
-    }
 
     /// <summary>A password the request can carry: at most 1024 UTF-8 bytes, no NUL, LF or U+FFFD (a decoding scar).</summary>
     public static bool ValidPassword(string password) =>
@@ -38,7 +29,7 @@ public sealed record AuthRequest(string User, string Password, char Type, bool U
         if (body.Length > MaxBody) { why = $"body of {body.Length} chars"; return null; }
         string[] f = body.Split('\n');
         if (f.Length != 5) { why = $"{f.Length} fields, expected 5"; return null; }
-        if (!ValidUserName(f[0])) { why = "bad user name"; return null; }
+        if (!LoginNames.IsValid(f[0])) { why = "bad user name"; return null; }
         if (!ValidPassword(f[1]))
         {
             why = "bad password field";

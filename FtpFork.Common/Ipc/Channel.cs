@@ -14,8 +14,7 @@ public static class MessageType
     public const string Client = "CLIENT";
     /// <summary>pre-login worker → master: a login attempt (AuthRequest) with the control fd.</summary>
     public const string Auth = "AUTH";
-    /// <summary>master → pre-login worker: "OK" (exit, the session moved), "HERE" (an
-    /// anonymous login that stays in this process), "FAIL", or "OOPS\nreason".</summary>
+    /// <summary>master → pre-login worker: the verdict on its AUTH (AuthResult: OK, HERE, FAIL or OOPS with a reason).</summary>
     public const string AuthResult = "AUTHRESULT";
     /// <summary>master → new spare, its first message: say READY, then wait for SESSION.</summary>
     public const string Spare = "SPARE";

@@ -1,18 +1,11 @@
 // USER and PASS: name checks and deny lists at USER; PASS asks the master; failed-login delay and limit.
+using FtpFork.Common.Accounts;
 using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
 public static class LoginCommands
 {
-    public const int MaxUserName = AuthRequest.MaxUser;
-
-    public static bool IsAnonymousName(string name) =>
-        name.Equals("anonymous", StringComparison.OrdinalIgnoreCase) || name.Equals("ftp", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>A name is at most 32 characters of letters, digits and . _ - @, not starting with - or . (checked before anything else sees it).</summary>
-    public static bool ValidName(string name) => AuthRequest.ValidUserName(name);
-
     public static void User(Session s, string arg)
     {
         if (s.LoggedIn)
@@ -22,12 +15,12 @@ public static class LoginCommands
         }
         string name = arg.Trim();
         s.PendingUser = null;
-        if (!ValidName(name))
+        if (!LoginNames.IsValid(name)) // before anything else sees it
         {
             s.Control.Reply(ReplyCodes.NotLoggedIn, "Permission denied.");
             return;
         }
-        bool anon = IsAnonymousName(name);
+        bool anon = LoginNames.IsAnonymous(name);
         if (anon && !s.Config.AnonymousEnable)
         {
             s.Control.Reply(ReplyCodes.NotLoggedIn, "This FTP server does not allow anonymous logins.");
@@ -63,19 +56,19 @@ public static class LoginCommands
         string user = s.PendingUser!;
         s.PendingUser = null;
         var result = Accounts.RequestLogin(s, user, arg);
-        if (result.Verdict == LoginVerdict.Moved)
+        if (result.Verdict == AuthVerdict.Moved)
         {
             s.QuitRequested = true; // the new worker answers 230; this one leaves without a word
             return;
         }
-        if (result.Verdict == LoginVerdict.Here)
+        if (result.Verdict == AuthVerdict.Here)
         {
             if (!Accounts.StayHere(s)) s.QuitRequested = true;
             return;
         }
-        if (result.Verdict == LoginVerdict.Oops)
+        if (result.Verdict == AuthVerdict.Oops)
         {
-            s.Control.Reply(ReplyCodes.SyntaxError, "OOPS: " + result.Oops);
+            s.Control.Reply(ReplyCodes.SyntaxError, "OOPS: " + result.Reason);
             s.QuitRequested = true;
             return;
         }

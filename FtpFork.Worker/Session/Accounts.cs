@@ -4,10 +4,6 @@ using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
-public enum LoginVerdict { Moved, Here, Refused, Oops }
-
-public readonly record struct LoginResult(LoginVerdict Verdict, string? Oops = null);
-
 public static class Accounts
 {
     /// <summary>
@@ -15,22 +11,21 @@ public static class Accounts
     /// the session now lives in a new worker with the user's identity and this one must exit
     /// without a word to the client. Nothing is read from the client while waiting.
     /// </summary>
-    public static LoginResult RequestLogin(Session s, string user, string password)
+    public static AuthResult RequestLogin(Session s, string user, string password)
     {
         var request = new AuthRequest(user, password, s.Type == TransferType.Image ? 'I' : 'A', s.Utf8,
             s.Control.Reader.Buffered());
         if (!AuthRequest.ValidPassword(password) || request.Format().Length > AuthRequest.MaxBody)
-            return new LoginResult(LoginVerdict.Refused); // never sent: the master would end this worker for it
+            return AuthResult.Refused; // never sent: the master would end this worker for it
         Channel.Send(s.ChannelFd, MessageType.Auth, request.Format(), s.Control.Fd);
         var reply = Channel.Receive(s.ChannelFd);
         if (reply == null) Environment.Exit(0); // the master is gone (shutting down): so is this session
         if (reply.Value.Fd >= 0) Posix.Close(reply.Value.Fd);
-        string body = reply.Value.Type == MessageType.AuthResult ? reply.Value.Body : "";
-        if (body == "OK") return new LoginResult(LoginVerdict.Moved);
-        if (body == "HERE" && s.Prelogin.Anonymous) return new LoginResult(LoginVerdict.Here);
-        if (body == "FAIL") return new LoginResult(LoginVerdict.Refused);
-        if (body.StartsWith("OOPS\n", StringComparison.Ordinal)) return new LoginResult(LoginVerdict.Oops, body[5..]);
-        throw new InvalidOperationException($"unexpected answer from the master: {reply.Value.Type}");
+        var result = reply.Value.Type == MessageType.AuthResult ? AuthResult.Parse(reply.Value.Body, out _) : null;
+        // HERE only to a worker that already is the anonymous account in its root.
+        if (result == null || (result.Verdict == AuthVerdict.Here && !s.Prelogin.Anonymous))
+            throw new InvalidOperationException($"unexpected answer from the master: {reply.Value.Type}");
+        return result;
     }
 
     /// <summary>
