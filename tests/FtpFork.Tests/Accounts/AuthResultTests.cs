@@ -24,22 +24,21 @@ public class AuthResultTests
         Assert.That(AuthResult.Oops("Server is shutting down.").Format(), Is.EqualTo("OOPS\nServer is shutting down."));
     }
 
-    [TestCase("")]
-    [TestCase("ok")]
-    [TestCase("OK\n")]
-    [TestCase(" OK")]
-    [TestCase("FAIL\nreason")]
-    [TestCase("HERE\n")]
-    [TestCase("OOPS")]
-    [TestCase("OOPS\n")]
-    [TestCase("OOPS\nfirst\nsecond")]
-    [TestCase("OOPS\nforged\r\n230 Login successful.")]
-    [TestCase("OOPS\nnul\0")]
-    [TestCase("SUCCESS")]
-    public void MalformedVerdictsAreRejected(string body)
+    /// <summary>Near misses of the four forms: case, spacing, extra lines, a reason that would forge a reply.</summary>
+    private static readonly string[] Malformed =
     {
-        Assert.That(AuthResult.Parse(body, out string why), Is.Null);
-        Assert.That(why, Is.Not.Empty);
+        "", "ok", "OK\n", " OK", "FAIL\nreason", "HERE\n", "OOPS", "OOPS\n", "OOPS\nfirst\nsecond",
+        "OOPS\nforged\r\n230 Login successful.", "OOPS\nnul\0", "SUCCESS",
+    };
+
+    [Test]
+    public void MalformedVerdictsAreRejected()
+    {
+        foreach (var body in Malformed)
+        {
+            Assert.That(AuthResult.Parse(body, out string why), Is.Null, body);
+            Assert.That(why, Is.Not.Empty, body);
+        }
     }
 
     [Test]
@@ -51,23 +50,18 @@ public class AuthResultTests
         Assert.That(AuthResult.Parse(AuthResult.Oops("").Format(), out _), Is.Not.Null);
     }
 
-    [TestCase("anonymous", true)]
-    [TestCase("FTP", true)]
-    [TestCase("Anonymous", true)]
-    [TestCase("ftpuser", false)]
-    [TestCase("anon", false)]
-    public void AnonymousNames(string name, bool anonymous) =>
-        Assert.That(LoginNames.IsAnonymous(name), Is.EqualTo(anonymous));
-
-    [TestCase("alice", true)]
-    [TestCase("a.b_c-d@e", true)]
-    [TestCase("", false)]
-    [TestCase(".hidden", false)]
-    [TestCase("-n", false)]
-    [TestCase("ali ce", false)]
-    [TestCase("ali/ce", false)]
-    [TestCase("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", true)]
-    [TestCase("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false)]
-    public void ValidNames(string name, bool valid) =>
-        Assert.That(LoginNames.IsValid(name), Is.EqualTo(valid));
+    [Test]
+    public void TheLoginNameRules()
+    {
+        string[] anonymous = { "anonymous", "FTP", "Anonymous" }, notAnonymous = { "ftpuser", "anon" };
+        string[] valid = { "alice", "a.b_c-d@e", new string('a', 32) };
+        string[] invalid = { "", ".hidden", "-n", "ali ce", "ali/ce", new string('a', 33) };
+        Assert.Multiple(() =>
+        {
+            foreach (var n in anonymous) Assert.That(LoginNames.IsAnonymous(n), Is.True, n);
+            foreach (var n in notAnonymous) Assert.That(LoginNames.IsAnonymous(n), Is.False, n);
+            foreach (var n in valid) Assert.That(LoginNames.IsValid(n), Is.True, n);
+            foreach (var n in invalid) Assert.That(LoginNames.IsValid(n), Is.False, n);
+        });
+    }
 }
