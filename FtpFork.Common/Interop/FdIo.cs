@@ -37,12 +37,6 @@ public static unsafe class FdIo
         return n == buf.Length ? buf : buf.AsSpan(0, n).ToArray();
     }
 
-    public static void SetNonBlocking(int fd)
-    {
-        long flags = Posix.Check("fcntl(F_GETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_GETFL));
-        Posix.Check("fcntl(F_SETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_SETFL, flags | (long)OpenFlags.O_NONBLOCK));
-    }
-
     /// <summary>Polls fds for readability; returns which are readable (or hung up / in error).</summary>
     public static bool[] PollRead(IReadOnlyList<int> fds, int timeoutMs)
     {

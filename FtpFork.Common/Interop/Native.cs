@@ -125,8 +125,6 @@ internal static unsafe partial class Native
     }
 
     internal const int RLIMIT_NOFILE = 7;
-    internal const int PR_SET_NAME = 15;
-    internal const int PR_SET_PDEATHSIG = 1;
     internal const int PR_SET_NO_NEW_PRIVS = 38;
     internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
     internal const short POSIX_SPAWN_SETSIGMASK = 0x08;

@@ -110,9 +110,6 @@ public static class PathCalls
         var t = new[] { new Timeval { tv_sec = atimeSec }, new Timeval { tv_sec = mtimeSec } };
         Posix.Check("utimes", () => Syscall.utimes(path, t));
     }
-
-    /// <summary>The group name of a gid (null when none).</summary>
-    public static string? GroupName(uint gid) => Syscall.getgrgid(gid)?.gr_name;
 }
 
 public enum LStatResult { Ok, Missing, Failed }

@@ -37,9 +37,7 @@ public static class Posix
 
     public static uint Alarm(uint seconds) => Syscall.alarm(seconds);
 
-    public static int GetPid() => Syscall.getpid();
     public static uint GetUid() => Syscall.getuid();
-    public static uint GetEuid() => Syscall.geteuid();
 
     public static void Close(int fd)
     {
@@ -88,8 +86,8 @@ public static class Posix
 
     public static void Kill(int pid, Signum sig)
     {
-        if (Syscall.kill(pid, sig) == -1 && Stdlib.GetLastError() != Errno.ESRCH)
-            throw new PosixException("kill", Stdlib.GetLastError());
+        if (Syscall.kill(pid, sig) == -1 && Stdlib.GetLastError() is var e && e != Errno.ESRCH)
+            throw new PosixException("kill", e);
     }
 
     /// <summary>One non-blocking waitpid(-1); returns null when no child has exited.</summary>
@@ -110,18 +108,6 @@ public static class Posix
     public static void ShutdownRead(int fd) => Syscall.shutdown(fd, ShutdownOption.SHUT_RD);
     public static void ShutdownWrite(int fd) => Syscall.shutdown(fd, ShutdownOption.SHUT_WR);
 
-    public static Passwd? GetPwNam(string name) => Syscall.getpwnam(name);
-
-    public static void Chroot(string dir)
-    {
-        Check("chroot", () => Syscall.chroot(dir));
-        Check("chdir", () => Syscall.chdir("/"));
-    }
-
-    public static void Chdir(string dir) => Check("chdir", () => Syscall.chdir(dir));
-
-    public static int SetUidRaw(uint uid) => Syscall.setuid(uid);
-
     public static void Umask(int mask) => Syscall.umask((FilePermissions)mask);
 
     /// <summary>The process umask, read without changing it.</summary>
@@ -130,7 +116,4 @@ public static class Posix
         var old = Syscall.umask(0);
         Syscall.umask(old);
         return (int)old;
-    }
-
-    public static Errno LastError() => Stdlib.GetLastError();
-}
+    }}

@@ -79,9 +79,9 @@ public static class PrivilegeDrop
                 Posix.Check("chmod", () => Syscall.chmod(dir, mode));
                 created = true;
             }
-            else if (Stdlib.GetLastError() != Errno.EEXIST)
+            else if (Stdlib.GetLastError() is var e && e != Errno.EEXIST)
             {
-                throw new PosixException("mkdir " + dir, Stdlib.GetLastError());
+                throw new PosixException("mkdir " + dir, e);
             }
             Posix.Check("stat", () => Syscall.stat(dir, out st));
         }

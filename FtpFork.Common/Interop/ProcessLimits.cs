@@ -1,4 +1,4 @@
-// Process-wide limits and kernel knobs: the open-file limit, the parent-death signal.
+// Process-wide limits: the open-file limit (RLIMIT_NOFILE) the master raises at start.
 using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
@@ -18,12 +18,5 @@ public static class ProcessLimits
             return lim.Max;
         }
         return lim.Cur;
-    }
-
-    /// <summary>The kernel sends SIGKILL to this process when its parent dies.</summary>
-    public static void DieWithParent()
-    {
-        if (Native.prctl(Native.PR_SET_PDEATHSIG, 9, 0, 0, 0) != 0)
-            throw new PosixException("prctl(PR_SET_PDEATHSIG)", Stdlib.GetLastError());
     }
 }

@@ -147,14 +147,8 @@ public sealed unsafe class SignalWatch
     /// <summary>The signal's number on this system.</summary>
     private static int Number(Sig s) => NativeConvert.FromSignum(ToSignum(s));
 
-    public static void Send(int pid, Sig sig) => Posix.Kill(pid, sig switch
-    {
-        Sig.Term => Signum.SIGTERM,
-        Sig.Int => Signum.SIGINT,
-        Sig.Hup => Signum.SIGHUP,
-        Sig.Alarm => Signum.SIGALRM,
-        _ => Signum.SIGKILL,
-    });
+    /// <summary>kill(2) with one of the watched signals (a gone process is not an error).</summary>
+    public static void Send(int pid, Sig sig) => Posix.Kill(pid, ToSignum(sig));
 
     public static void Kill(int pid) => Posix.Kill(pid, Signum.SIGKILL);
 }

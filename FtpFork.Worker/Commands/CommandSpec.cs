@@ -5,7 +5,7 @@ namespace FtpFork.Worker;
 public enum Arg { None, Required, Optional }
 
 /// <summary>What a command needs the session to allow before it runs.</summary>
-public enum Perm { None, Read, List, Write, Mkdir, Upload, Other }
+public enum Perm { None, Read, List, Mkdir, Upload, Other }
 
 /// <summary>What must have come before (answered with 503 when missing).</summary>
 public enum Sequence { None, AfterUser, AfterRnfr }

@@ -3,20 +3,20 @@ namespace FtpFork.Worker;
 
 public static class Dispatcher
 {
-    /// <summary>Answers one line; returns the spec that ran (null when refused here).</summary>
-    public static CommandSpec? Dispatch(Session s, CommandLine line)
+    /// <summary>Answers one line: refused here, or run by its handler.</summary>
+    public static void Dispatch(Session s, CommandLine line)
     {
         switch (line.Status)
         {
             case LineStatus.TooLong:
                 s.Control.Reply(ReplyCodes.SyntaxError, "Command line too long.");
-                return null;
+                return;
             case LineStatus.HasNul:
                 s.Control.Reply(ReplyCodes.SyntaxError, "Command line contains a NUL byte.");
-                return null;
+                return;
             case LineStatus.BadUtf8:
                 s.Control.Reply(ReplyCodes.SyntaxError, "Command line is not valid UTF-8.");
-                return null;
+                return;
         }
         string text = line.Text;
         int sp = text.IndexOf(' ');
@@ -25,50 +25,49 @@ public static class Dispatcher
         if (verb.Length == 0)
         {
             s.Control.Reply(ReplyCodes.SyntaxError, "Unknown command.");
-            return null;
+            return;
         }
         var spec = CommandTable.Find(verb);
         if (spec == null)
         {
             s.Control.Reply(ReplyCodes.SyntaxError, "Unknown command.");
-            return null;
+            return;
         }
         if (spec.NeedsLogin && !s.LoggedIn)
         {
             s.Control.Reply(ReplyCodes.NotLoggedIn, "Please login with USER and PASS.");
-            return null;
+            return;
         }
         if (!CommandAllowed(s, spec))
         {
             s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
-            return null;
+            return;
         }
         if (spec.Arg == Arg.Required && arg.Length == 0)
         {
             s.Control.Reply(ReplyCodes.BadArguments, $"{spec.Name} needs an argument.");
-            return null;
+            return;
         }
         if (spec.Arg == Arg.None && arg.Trim().Length != 0)
         {
             s.Control.Reply(ReplyCodes.BadArguments, $"{spec.Name} takes no argument.");
-            return null;
+            return;
         }
         switch (spec.Sequence)
         {
             case Sequence.AfterUser when s.PendingUser == null:
                 s.Control.Reply(ReplyCodes.BadSequence, "Login with USER first.");
-                return null;
+                return;
             case Sequence.AfterRnfr when s.RenameFrom == null:
                 s.Control.Reply(ReplyCodes.BadSequence, "RNFR required first.");
-                return null;
+                return;
         }
         if (!Permissions.Allows(s, spec.Perm))
         {
             s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
-            return null;
+            return;
         }
         spec.Run(s, arg);
-        return spec;
     }
 
     /// <summary>cmds_allowed / cmds_denied, as vsftpd: comma-separated verbs.</summary>

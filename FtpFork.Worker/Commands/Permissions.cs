@@ -11,7 +11,6 @@ public static class Permissions
             Perm.None => true,
             Perm.Read => c.DownloadEnable,
             Perm.List => c.DirlistEnable,
-            Perm.Write => c.WriteEnable && (!s.IsAnonymous || c.AnonOtherWriteEnable),
             Perm.Mkdir => c.WriteEnable && (!s.IsAnonymous || c.AnonMkdirWriteEnable),
             Perm.Upload => c.WriteEnable && (!s.IsAnonymous || c.AnonUploadEnable),
             Perm.Other => c.WriteEnable && (!s.IsAnonymous || c.AnonOtherWriteEnable),
