@@ -11,6 +11,8 @@ namespace FtpFork.Master;
 public sealed partial class MasterLoop
 {
     private readonly FtpConfig _config;
+    private readonly TlsMaterial? _tls;
+    private readonly Func<TlsMaterial>? _reloadTls;
     private readonly Action<string> _log;
     private readonly ClientLimits _limits;
     private readonly SelfPipe _wake = new();
@@ -23,9 +25,13 @@ public sealed partial class MasterLoop
     // Accepted clients (slot taken) waiting for a worker to start: served first when one is ready.
     private readonly Queue<(Socket Client, string Ip, int Port)> _waiting = new();
 
-    public MasterLoop(FtpConfig config, Action<string> log)
+    /// <param name="tls">ssl_enable: the certificate files as read and checked at start.</param>
+    /// <param name="reloadTls">Reads and checks the certificate files again (SIGHUP); throws ConfigException.</param>
+    public MasterLoop(FtpConfig config, Action<string> log, TlsMaterial? tls = null, Func<TlsMaterial>? reloadTls = null)
     {
         _config = config;
+        _tls = tls;
+        _reloadTls = reloadTls;
         _log = log;
         _limits = new ClientLimits(config.MaxClients, config.MaxPerIp);
     }
@@ -36,7 +42,7 @@ public sealed partial class MasterLoop
         ProcessTitle.Init("ftpfork");
         try
         {
-            _pool = new WorkerPool(_config, _log);
+            _pool = new WorkerPool(_config, _log) { Tls = _tls };
             _auth = StartAccounts();
             _listeners = Listeners.Bind(_config);
             if (_config.XferlogEnable)

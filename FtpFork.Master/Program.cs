@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using CommandLine;
 using CommandLine.Text;
 using FtpFork.Common.Config;
+using FtpFork.Common.Ipc;
 
 namespace FtpFork.Master;
 
@@ -35,9 +36,13 @@ public static class Program
         var opts = ((Parsed<Options>)result).Value;
 
         FtpConfig config;
+        var origins = new Dictionary<string, string>();
+        TlsMaterial? tls = null;
         try
         {
-            config = LoadConfig(opts);
+            config = LoadConfig(opts, origins);
+            // The master (root) reads the certificate files and checks them with OpenSSL; workers get the bytes.
+            if (config.SslEnable) tls = TlsSetup.Load(config, origins);
         }
         catch (ConfigException e)
         {
@@ -49,7 +54,7 @@ public static class Program
             Console.Out.Write(ConfigTable.ToText(config));
             return 0;
         }
-        return new MasterLoop(config, Log.Write).Run();
+        return new MasterLoop(config, Log.Write, tls, config.SslEnable ? () => TlsSetup.Load(config, origins) : null).Run();
     }
 
     /// <summary>The value option (-c/--config, -o/--option) given last or followed by another option, if any.</summary>
@@ -61,10 +66,9 @@ public static class Program
         return null;
     }
 
-    private static FtpConfig LoadConfig(Options opts)
+    private static FtpConfig LoadConfig(Options opts, Dictionary<string, string> origins)
     {
         void Warn(string w) => Console.Error.WriteLine($"ftpfork: {w}");
-        var origins = new Dictionary<string, string>();
         var config = opts.Config != null ? ConfigParser.LoadFile(opts.Config, Warn, origins) : FtpConfig.Defaults;
         int i = 0;
         foreach (var o in opts.Overrides)

@@ -35,6 +35,17 @@ public sealed partial class WorkerPool
     /// <summary>xferlog_file, opened by the master: passed with PRELOGIN and a session's CONFIG; -1 without.</summary>
     public int XferlogFd { get; set; } = -1;
 
+    /// <summary>
+    /// ssl_enable: the certificate, key and CAs the master read and checked; each new pool worker
+    /// gets them (TLSCERT) before it drops privileges. Read by the starter thread: replaced whole, never changed.
+    /// </summary>
+    public TlsMaterial? Tls
+    {
+        get => Volatile.Read(ref _tls);
+        set => Volatile.Write(ref _tls, value);
+    }
+    private TlsMaterial? _tls;
+
     /// <summary>What new pool workers become before their first client (PRELOGIN); set by the master before the first start.</summary>
     public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
 
@@ -58,6 +69,7 @@ public sealed partial class WorkerPool
                 // The log only goes to a pre-login worker that may keep an anonymous session.
                 Channel.Send(mine, MessageType.Prelogin, Prelogin.Format(), Prelogin.Anonymous ? XferlogFd : -1);
                 Channel.Send(mine, MessageType.Config, _configText);
+                if (Tls is TlsMaterial tls) Channel.Send(mine, MessageType.TlsCert, tls.Format());
             }
             catch (PosixException)
             {

@@ -26,6 +26,22 @@ public static class PoolWorker
         }
 
         Preload.ForConfig(config);
+        TlsContext? tls = null;
+        if (config.SslEnable)
+        {
+            // libssl, its configuration and the key are loaded now, before the chroot hides the disk.
+            var tm = Channel.Receive(Channel.WorkerFd);
+            if (tm == null) return 0;
+            if (tm is not { Type: MessageType.TlsCert }) return Program.Fail("expected TLSCERT from the master");
+            try
+            {
+                tls = TlsSetup.Context(config, TlsMaterial.Parse(tm.Value.Body));
+            }
+            catch (Exception e) when (e is TlsException or FormatException)
+            {
+                return Program.Fail($"TLS: {e.Message}");
+            }
+        }
         string[]? banner = Preload.Banner(config);
         var lists = UserLists.Load(config);
         if (identity.Drop)
@@ -60,6 +76,7 @@ public static class PoolWorker
             session.Prelogin = identity;
             session.XferlogFd = xferlog;
             session.BannerLines = banner;
+            session.Tls = tls;
             if (peer.Length > 2 && int.TryParse(peer[2], out int count)) session.ClientCountAtStart = count;
             WorkerSignals.Publish(session);
             session.Run();

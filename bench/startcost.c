@@ -2,7 +2,10 @@
  * starts a pool worker (its socketpair end on fd 3, PRELOGIN then CONFIG), waits for its READY,
  * then closes the channel so the worker leaves as an unused pool worker does, and waits for it;
  * ALRM, TERM and INT blocked in the child, as the master spawns it. Run by bench/startcost.sh.
- * As root the worker drops to nobody in /usr/share/empty, as a real pool worker does. */
+ * As root the worker drops to nobody in /usr/share/empty, as a real pool worker does.
+ * With a third argument (a file holding a whole TLSCERT message, made by startcost.sh from
+ * STARTCOST_CERT/STARTCOST_KEY) the worker starts as with ssl_enable=YES: CONFIG says so and the
+ * TLSCERT message follows, so the start includes loading libssl and the certificate. */
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -15,11 +18,19 @@
 extern char **environ;
 
 int main(int argc, char **argv) {
-  if (argc != 3 || atoi(argv[2]) < 1) { fprintf(stderr, "usage: startcost WORKER-BINARY COUNT\n"); return 2; }
+  if ((argc != 3 && argc != 4) || atoi(argv[2]) < 1) { fprintf(stderr, "usage: startcost WORKER-BINARY COUNT [TLSCERT-MESSAGE-FILE]\n"); return 2; }
+  static char tls[65536];
+  size_t tlslen = 0;
+  if (argc == 4) {
+    FILE *f = fopen(argv[3], "r");
+    if (!f || (tlslen = fread(tls, 1, sizeof tls, f)) == 0) { perror(argv[3]); return 2; }
+    fclose(f);
+  }
   int n = atoi(argv[2]), failed = 0;
   const char *pre = geteuid() == 0 ? "PRELOGIN\ndrop=1\nuid=65534\ngid=65534\nroot=/usr/share/empty\nanon=0"
                                    : "PRELOGIN\ndrop=0\nuid=0\ngid=0\nroot=\nanon=0";
-  const char *conf = "CONFIG\n"; /* every key at its default, as the master sends only changed ones */
+  /* every key at its default, as the master sends only changed ones */
+  const char *conf = tlslen ? "CONFIG\nssl_enable=YES\n" : "CONFIG\n";
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (int i = 0; i < n; i++) {
@@ -43,6 +54,7 @@ int main(int argc, char **argv) {
     close(sv[1]);
     send(sv[0], pre, strlen(pre), 0);
     send(sv[0], conf, strlen(conf), 0);
+    if (tlslen) send(sv[0], tls, tlslen, 0);
     char ready[64];
     if (recv(sv[0], ready, sizeof ready, 0) <= 0) failed++; /* READY: the start is over */
     close(sv[0]);

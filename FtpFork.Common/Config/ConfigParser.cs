@@ -44,6 +44,12 @@ public static class ConfigParser
             throw new ConfigException($"{where}: expected key=value, got \"{Clip(setting)}\"");
         string name = setting[..eq].Trim();
         string value = setting[(eq + 1)..];
+        if (ConfigTable.NeverOffered.TryGetValue(name, out var protocol))
+        {
+            if (ParseBool(name, value, where))
+                warn?.Invoke($"{where}: warning: {name}: {protocol} is never offered (FtpFork speaks TLS 1.2 and 1.3 only); ignored");
+            return c;
+        }
         var key = ConfigTable.Find(name);
         if (key == null)
         {
@@ -63,17 +69,22 @@ public static class ConfigParser
         return result;
     }
 
+    private static bool ParseBool(string name, string value, string where)
+    {
+        switch (value.Trim().ToUpperInvariant())
+        {
+            case "YES": case "TRUE": case "1": return true;
+            case "NO": case "FALSE": case "0": return false;
+        }
+        throw new ConfigException($"{where}: {name}: expected YES or NO, got \"{Clip(value)}\"");
+    }
+
     private static object ParseValue(ConfigKey key, string value, string where)
     {
         switch (key.Kind)
         {
             case KeyKind.Bool:
-                switch (value.Trim().ToUpperInvariant())
-                {
-                    case "YES": case "TRUE": case "1": return true;
-                    case "NO": case "FALSE": case "0": return false;
-                }
-                throw new ConfigException($"{where}: {key.Name}: expected YES or NO, got \"{Clip(value)}\"");
+                return ParseBool(key.Name, value, where);
             case KeyKind.Int:
             case KeyKind.Octal:
                 {

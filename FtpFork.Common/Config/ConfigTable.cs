@@ -111,6 +111,27 @@ public static class ConfigTable
         B("connect_from_port_20", false, (c, v) => c with { ConnectFromPort20 = v }, c => c.ConnectFromPort20),
         I("ftp_data_port", 20, (c, v) => c with { FtpDataPort = v }, c => c.FtpDataPort),
 
+        B("ssl_enable", false, (c, v) => c with { SslEnable = v }, c => c.SslEnable),
+        B("implicit_ssl", false, (c, v) => c with { ImplicitSsl = v }, c => c.ImplicitSsl),
+        S("rsa_cert_file", "/usr/share/ssl/certs/ftpfork.pem", (c, v) => c with { RsaCertFile = v }, c => c.RsaCertFile),
+        S("rsa_private_key_file", "", (c, v) => c with { RsaPrivateKeyFile = v }, c => c.RsaPrivateKeyFile),
+        S("ca_certs_file", "", (c, v) => c with { CaCertsFile = v }, c => c.CaCertsFile),
+        S("ssl_ciphers", "HIGH:!aNULL:!MD5:!RC4:!kRSA:!PSK:!SRP", (c, v) => c with { SslCiphers = v }, c => c.SslCiphers),
+        B("ssl_tlsv1_2", true, (c, v) => c with { SslTlsv12 = v }, c => c.SslTlsv12),
+        B("ssl_tlsv1_3", true, (c, v) => c with { SslTlsv13 = v }, c => c.SslTlsv13),
+        B("allow_anon_ssl", false, (c, v) => c with { AllowAnonSsl = v }, c => c.AllowAnonSsl),
+        B("force_anon_logins_ssl", false, (c, v) => c with { ForceAnonLoginsSsl = v }, c => c.ForceAnonLoginsSsl),
+        B("force_anon_data_ssl", false, (c, v) => c with { ForceAnonDataSsl = v }, c => c.ForceAnonDataSsl),
+        B("force_local_logins_ssl", true, (c, v) => c with { ForceLocalLoginsSsl = v }, c => c.ForceLocalLoginsSsl),
+        B("force_local_data_ssl", true, (c, v) => c with { ForceLocalDataSsl = v }, c => c.ForceLocalDataSsl),
+        B("require_ssl_reuse", true, (c, v) => c with { RequireSslReuse = v }, c => c.RequireSslReuse),
+        B("strict_ssl_read_eof", false, (c, v) => c with { StrictSslReadEof = v }, c => c.StrictSslReadEof),
+        B("strict_ssl_write_shutdown", false, (c, v) => c with { StrictSslWriteShutdown = v }, c => c.StrictSslWriteShutdown),
+        B("ssl_request_cert", true, (c, v) => c with { SslRequestCert = v }, c => c.SslRequestCert),
+        B("require_cert", false, (c, v) => c with { RequireCert = v }, c => c.RequireCert),
+        B("validate_cert", false, (c, v) => c with { ValidateCert = v }, c => c.ValidateCert),
+        B("debug_ssl", false, (c, v) => c with { DebugSsl = v }, c => c.DebugSsl),
+
         B("log_ftp_protocol", false, (c, v) => c with { LogFtpProtocol = v }, c => c.LogFtpProtocol),
         B("xferlog_enable", false, (c, v) => c with { XferlogEnable = v }, c => c.XferlogEnable),
         S("xferlog_file", "/var/log/ftpfork.xferlog", (c, v) => c with { XferlogFile = v }, c => c.XferlogFile),
@@ -138,9 +159,8 @@ public static class ConfigTable
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> VsftpdOnlyConsequence = new Dictionary<string, string>
     {
-        ["ssl_enable"] = "no TLS: logins and data travel in plain text",
-        ["force_local_logins_ssl"] = "no TLS: local logins travel in plain text",
-        ["force_local_data_ssl"] = "no TLS: data travels in plain text",
+        ["dsa_cert_file"] = "no DSA certificate is served (rsa_cert_file takes an RSA or ECDSA one)",
+        ["ssl_sni_hostname"] = "the server name a TLS client asks for is not checked",
         ["tcp_wrappers"] = "/etc/hosts.allow and /etc/hosts.deny are not consulted",
         ["chown_uploads"] = "anonymous uploads keep the anonymous account as owner",
     };
@@ -151,16 +171,34 @@ public static class ConfigTable
         "async_abor_enable", "one_process_model",
         "setproctitle_enable", "text_userdb_names", "tcp_wrappers", "dual_log_enable", "syslog_enable",
         "vsftpd_log_file", "background", "session_support",
-        "run_as_launching_user", "no_log_lock", "ssl_enable", "allow_anon_ssl", "force_local_logins_ssl",
-        "force_local_data_ssl", "ssl_sslv2", "ssl_sslv3", "ssl_tlsv1", "ssl_tlsv1_1", "ssl_tlsv1_2",
-        "tilde_user_enable", "force_anon_logins_ssl", "force_anon_data_ssl",
-        "reverse_lookup_enable", "userlist_log", "debug_ssl", "require_cert",
-        "validate_cert", "strict_ssl_read_eof", "strict_ssl_write_shutdown", "ssl_request_cert", "implicit_ssl",
-        "ptrace_sandbox", "sandbox", "require_ssl_reuse", "isolate", "isolate_network", "ftp_enable",
+        "run_as_launching_user", "no_log_lock",
+        "tilde_user_enable",
+        "reverse_lookup_enable", "userlist_log",
+        "ptrace_sandbox", "sandbox", "isolate", "isolate_network", "ftp_enable",
         "http_enable", "seccomp_sandbox", "enable_iconv", "trans_chunk_size",
-        "rsa_cert_file", "dsa_cert_file", "dh_param_file", "ecdh_param_file", "ssl_ciphers",
-        "rsa_private_key_file", "dsa_private_key_file", "ca_certs_file", "local_charset", "remote_charset",
+        "dsa_cert_file", "dh_param_file", "ecdh_param_file",
+        "dsa_private_key_file", "local_charset", "remote_charset",
         "better_stou", "log_die", "utf8_filesystem", "ssl_sni_hostname", "bind_retries",
+    };
+
+    /// <summary>Other spellings of a key, as vsftpd versions and distributions use them (3.0.5 upstream: ssl_tlsv12).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>
+    {
+        ["ssl_tlsv12"] = "ssl_tlsv1_2",
+        ["ssl_tlsv13"] = "ssl_tlsv1_3",
+    };
+
+    /// <summary>
+    /// vsftpd's switches for protocols FtpFork never offers (TLS 1.2 and 1.3 only): accepted, a
+    /// warning when set to YES (vsftpd 3.0.3's default ssl_tlsv1=YES is in many existing files).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> NeverOffered = new Dictionary<string, string>
+    {
+        ["ssl_sslv2"] = "SSL 2.0",
+        ["ssl_sslv3"] = "SSL 3.0",
+        ["ssl_tlsv1"] = "TLS 1.0",
+        ["ssl_tlsv1_1"] = "TLS 1.1",
+        ["ssl_tlsv11"] = "TLS 1.1",
     };
 
     private static readonly Dictionary<string, ConfigKey> ByName = Index(Keys);
@@ -172,7 +210,9 @@ public static class ConfigTable
         return d;
     }
 
-    public static ConfigKey? Find(string name) => ByName.GetValueOrDefault(name);
+    /// <summary>The key of <paramref name="name"/> or of the spelling it is an alias of.</summary>
+    public static ConfigKey? Find(string name) =>
+        ByName.GetValueOrDefault(Aliases.TryGetValue(name, out var canonical) ? canonical : name);
 
     public static FtpConfig ApplyDefaults(FtpConfig c)
     {

@@ -28,5 +28,7 @@ public static class ConfigValidator
             Fail("pasv_address", $"'{c.PasvAddress}' is not an IP address");
         if (c.WorkerPoolSize > 1000) Fail("worker_pool_size", "at most 1000");
         if (c.MaxClients < 0 || c.MaxPerIp < 0) Fail("max_clients", "negative");
+        if (c.ImplicitSsl && !c.SslEnable) Fail("implicit_ssl", "needs ssl_enable=YES");
+        if (c.SslEnable && !c.SslTlsv12 && !c.SslTlsv13) Fail("ssl_tlsv1_3", "both ssl_tlsv1_2 and ssl_tlsv1_3 are NO: no protocol left to offer");
     }
 }

@@ -109,6 +109,31 @@ public sealed record FtpConfig
     public bool ConnectFromPort20 { get; init; }
     public int FtpDataPort { get; init; }
 
+    // TLS (FTPS, RFC 4217): vsftpd's keys and meanings
+    public bool SslEnable { get; init; }
+    /// <summary>implicit_ssl: every connection starts with the TLS handshake (the 220 comes inside TLS).</summary>
+    public bool ImplicitSsl { get; init; }
+    public string RsaCertFile { get; init; } = "";
+    /// <summary>rsa_private_key_file: "" = the key is in rsa_cert_file.</summary>
+    public string RsaPrivateKeyFile { get; init; } = "";
+    public string CaCertsFile { get; init; } = "";
+    public string SslCiphers { get; init; } = "";
+    public bool SslTlsv12 { get; init; }
+    public bool SslTlsv13 { get; init; }
+    public bool AllowAnonSsl { get; init; }
+    public bool ForceAnonLoginsSsl { get; init; }
+    public bool ForceAnonDataSsl { get; init; }
+    public bool ForceLocalLoginsSsl { get; init; }
+    public bool ForceLocalDataSsl { get; init; }
+    /// <summary>require_ssl_reuse: every PROT P data connection must resume the control connection's TLS session.</summary>
+    public bool RequireSslReuse { get; init; }
+    public bool StrictSslReadEof { get; init; }
+    public bool StrictSslWriteShutdown { get; init; }
+    public bool SslRequestCert { get; init; }
+    public bool RequireCert { get; init; }
+    public bool ValidateCert { get; init; }
+    public bool DebugSsl { get; init; }
+
     // Logging
     public bool LogFtpProtocol { get; init; }
     public bool XferlogEnable { get; init; }

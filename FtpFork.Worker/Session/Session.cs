@@ -32,6 +32,8 @@ public sealed class Session
     public int XferlogFd { get; set; } = -1;
     /// <summary>Directories whose message_file this session has shown (dirmessage_enable shows each once).</summary>
     public HashSet<string> MessagesShown { get; } = new(StringComparer.Ordinal);
+    /// <summary>ssl_enable: the TLS context this process serves with (made before its privilege drop); null otherwise.</summary>
+    public TlsContext? Tls { get; set; }
     /// <summary>banner_file's lines for the greeting, or null for ftpd_banner.</summary>
     public string[]? BannerLines { get; set; }
 

@@ -102,16 +102,59 @@ public class ConfigParserTests
     public void VsftpdOnlyKeyIsAWarningNotAnError()
     {
         var warnings = new List<string>();
-        var c = Parse("listen_port=99\ntcp_wrappers=YES\nseccomp_sandbox=NO\nchown_uploads=YES\nssl_enable=NO\n", warnings);
+        var c = Parse("listen_port=99\ntcp_wrappers=YES\nseccomp_sandbox=NO\nchown_uploads=YES\ndh_param_file=/x\n", warnings);
         Assert.That(c, Is.EqualTo(FtpConfig.Defaults with { ListenPort = 99 }));
         Assert.That(warnings, Is.EqualTo(new[]
         {
             "t.conf:2: warning: vsftpd key 'tcp_wrappers' is not implemented by FtpFork; ignored: /etc/hosts.allow and /etc/hosts.deny are not consulted",
             "t.conf:3: warning: vsftpd key 'seccomp_sandbox' is not implemented by FtpFork; ignored",
             "t.conf:4: warning: vsftpd key 'chown_uploads' is not implemented by FtpFork; ignored: anonymous uploads keep the anonymous account as owner",
-            "t.conf:5: warning: vsftpd key 'ssl_enable' is not implemented by FtpFork; ignored",
+            "t.conf:5: warning: vsftpd key 'dh_param_file' is not implemented by FtpFork; ignored",
         }), "the consequence is said when the setting is switched on");
     }
+
+    [Test]
+    public void TlsKeysHaveVsftpdsDefaults()
+    {
+        var d = FtpConfig.Defaults;
+        Assert.That((d.SslEnable, d.ImplicitSsl, d.AllowAnonSsl, d.ForceAnonLoginsSsl, d.ForceAnonDataSsl),
+            Is.EqualTo((false, false, false, false, false)));
+        Assert.That((d.ForceLocalLoginsSsl, d.ForceLocalDataSsl, d.RequireSslReuse, d.SslRequestCert),
+            Is.EqualTo((true, true, true, true)));
+        Assert.That((d.StrictSslReadEof, d.StrictSslWriteShutdown, d.RequireCert, d.ValidateCert, d.DebugSsl),
+            Is.EqualTo((false, false, false, false, false)));
+        Assert.That((d.SslTlsv12, d.SslTlsv13, d.RsaPrivateKeyFile, d.CaCertsFile), Is.EqualTo((true, true, "", "")));
+    }
+
+    [Test]
+    public void TlsProtocolKeysTakeTheSpellingsVsftpdVersionsUse()
+    {
+        var origins = new Dictionary<string, string>();
+        var c = ConfigParser.Apply(FtpConfig.Defaults, "ssl_tlsv12=NO\nssl_tlsv13=YES\n", "t.conf", null, origins);
+        Assert.That((c.SslTlsv12, c.SslTlsv13), Is.EqualTo((false, true)));
+        Assert.That(origins["ssl_tlsv1_2"], Is.EqualTo("t.conf:1"), "an alias records where its key was set");
+        Assert.That(Parse("ssl_tlsv1_2=NO").SslTlsv12, Is.False);
+    }
+
+    [Test]
+    public void OldProtocolKeysAreAcceptedWithAWarningWhenOn()
+    {
+        var warnings = new List<string>();
+        var c = Parse("ssl_sslv2=NO\nssl_sslv3=YES\nssl_tlsv1=YES\nssl_tlsv1_1=YES\nssl_tlsv11=NO\n", warnings);
+        Assert.That(c, Is.EqualTo(FtpConfig.Defaults));
+        Assert.That(warnings, Is.EqualTo(new[]
+        {
+            "t.conf:2: warning: ssl_sslv3: SSL 3.0 is never offered (FtpFork speaks TLS 1.2 and 1.3 only); ignored",
+            "t.conf:3: warning: ssl_tlsv1: TLS 1.0 is never offered (FtpFork speaks TLS 1.2 and 1.3 only); ignored",
+            "t.conf:4: warning: ssl_tlsv1_1: TLS 1.1 is never offered (FtpFork speaks TLS 1.2 and 1.3 only); ignored",
+        }));
+        Assert.That(Error("ssl_tlsv1=perhaps"), Is.EqualTo("t.conf:1: ssl_tlsv1: expected YES or NO, got \"perhaps\""));
+    }
+
+    [TestCase("implicit_ssl=YES", "implicit_ssl: needs ssl_enable=YES")]
+    [TestCase("ssl_enable=YES\nssl_tlsv1_2=NO\nssl_tlsv1_3=NO", "ssl_tlsv1_3: both ssl_tlsv1_2 and ssl_tlsv1_3 are NO: no protocol left to offer")]
+    public void TlsValidatorErrors(string text, string message) =>
+        Assert.That(Assert.Throws<ConfigException>(() => ConfigValidator.Validate(Parse(text)))!.Message, Is.EqualTo(message));
 
     [Test]
     public void ToTextRoundTrips()

@@ -141,4 +141,40 @@ public class MasterCommandLineTests
         using var c = s.Connect();
         Assert.That(c.ReadReply().Code, Is.EqualTo(220));
     }
+
+    [Test]
+    public void TlsCertificateProblemsStopTheStartWithFileLineAndKey()
+    {
+        var rsa = TestCert.Rsa;
+        var other = TestCert.Other;
+        string broken = Path.Combine(rsa.Dir, $"broken-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(broken, File.ReadAllText(rsa.CertPath)[..300]);
+        string conf = TempConf($"ssl_enable=YES\nrsa_cert_file={rsa.CertPath}\nrsa_private_key_file={other.KeyPath}\n");
+        try
+        {
+            var r = Master("--config", conf, "--check");
+            Assert.That(r.ExitCode, Is.EqualTo(1));
+            Assert.That(r.Stderr, Does.StartWith($"ftpfork: {conf}:3: rsa_private_key_file: {other.KeyPath}: the private key does not match the certificate"));
+            r = Master("--config", conf, "-o", "rsa_private_key_file=", "--check");
+            Assert.That(r.Stderr, Does.StartWith($"ftpfork: {conf}:2: rsa_cert_file: {rsa.CertPath}: no usable PEM private key in the file"),
+                "no key file: the key is looked for in the certificate file");
+            r = Master("--config", conf, "-o", "rsa_cert_file=/nonexistent/cert.pem", "--check");
+            Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: -o #1: rsa_cert_file: cannot read /nonexistent/cert.pem: no such file"));
+            r = Master("--config", conf, "-o", $"rsa_cert_file={broken}", "--check");
+            Assert.That(r.Stderr, Does.StartWith($"ftpfork: -o #1: rsa_cert_file: {broken}: a broken PEM certificate"));
+            r = Master("--config", conf, "-o", $"rsa_private_key_file={rsa.KeyPath}", "-o", "ssl_ciphers=NO-SUCH-CIPHER", "--check");
+            Assert.That(r.Stderr, Does.StartWith("ftpfork: -o #2: ssl_ciphers: no TLS 1.2 cipher matches \"NO-SUCH-CIPHER\""));
+            r = Master("--config", conf, "-o", $"rsa_private_key_file={rsa.KeyPath}", "-o", "ca_certs_file=/nonexistent/ca.pem", "--check");
+            Assert.That(r.Stderr.TrimEnd(), Is.EqualTo("ftpfork: -o #2: ca_certs_file: cannot read /nonexistent/ca.pem: no such file"));
+            r = Master("--config", conf, "-o", $"rsa_private_key_file={rsa.KeyPath}", "--check");
+            Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+            r = Master("--config", conf, "-o", "ssl_enable=NO", "--check");
+            Assert.That(r.ExitCode, Is.EqualTo(0), "without ssl_enable the files are not read");
+        }
+        finally
+        {
+            File.Delete(conf);
+            File.Delete(broken);
+        }
+    }
 }
