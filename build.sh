@@ -49,7 +49,9 @@ case "$cmd" in
     build
     results=$(mktemp -d)
     set +e
-    FTPFORK_BIN=$OUT dotnet test "$ROOT/tests/FtpFork.Tests/FtpFork.Tests.csproj" -c Release --nologo \
+    # One suite at a time per machine: two at once share the CPUs and slow each other's servers.
+    # (-o: the lock stays with flock itself, so no server the tests start inherits it.)
+    FTPFORK_BIN=$OUT flock -o /tmp/ftpfork-test.lock dotnet test "$ROOT/tests/FtpFork.Tests/FtpFork.Tests.csproj" -c Release --nologo \
       --logger "console;verbosity=normal" --logger "trx;LogFileName=$results/tests.trx" "$@"
     rc=$?
     # Counts, then each skipped test by name and reason; with CI=true an undocumented skip fails the run.
