@@ -76,12 +76,25 @@ public class AuthRequestTests
         Assert.Throws<FormatException>(() => PreloginIdentity.Parse(p.Format().Replace("uid=", "gid=")));
     }
 
-    [Test]
-    public void RootIsDeniedWhateverTheUserList()
+    [TestCase(false, true)]
+    [TestCase(true, true)]
+    [TestCase(true, false)]
+    public void RootIsDeniedWhateverTheUserList(bool enable, bool deny)
     {
-        var lists = UserLists.Load(FtpConfig.Defaults with { UserlistEnable = false });
-        Assert.That(lists.Allows("root"), Is.False);
-        Assert.That(lists.Allows("alice"), Is.True);
+        // The list names root and alice: as an allow list (deny=NO) it would let root in; it must not.
+        string file = Path.Combine(Path.GetTempPath(), $"ftpfork-userlist-{Guid.NewGuid():N}");
+        File.WriteAllText(file, "root\nalice\n");
+        try
+        {
+            var lists = UserLists.Load(FtpConfig.Defaults with { UserlistEnable = enable, UserlistDeny = deny, UserlistFile = file });
+            Assert.That(lists.Allows("root"), Is.False);
+            Assert.That(lists.Allows("alice"), Is.EqualTo(!enable || !deny), "the list itself is applied");
+            Assert.That(lists.Allows("bob"), Is.EqualTo(!enable || deny));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Test]

@@ -224,5 +224,14 @@ public class ConfigParserTests
     {
         Assert.DoesNotThrow(() => ConfigValidator.Validate(FtpConfig.Defaults));
         Assert.DoesNotThrow(() => ConfigValidator.Validate(Parse("listen=NO\nlisten_ipv6=YES\nworker_pool_size=1000\npasv_min_port=1\npasv_max_port=1")));
+        // The repository's ftpd.conf, as ./build.sh run reads it: no warning, valid, and what it says it sets.
+        string sample = Path.Combine(Path.GetDirectoryName(Harness.ServerProcess.BinDir.TrimEnd('/'))!, "ftpd.conf");
+        var warnings = new List<string>();
+        var origins = new Dictionary<string, string>();
+        var c = ConfigParser.LoadFile(sample, warnings.Add, origins);
+        Assert.That(warnings, Is.Empty);
+        Assert.DoesNotThrow(() => ConfigValidator.Validate(c, origins));
+        Assert.That(c, Is.EqualTo(FtpConfig.Defaults with { ListenAddress = "127.0.0.1", ListenPort = 2121 }),
+            "the sample sets listen_address and listen_port; every other key is its default, commented out");
     }
 }
