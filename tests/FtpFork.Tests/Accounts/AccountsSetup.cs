@@ -64,15 +64,17 @@ public sealed class TestUser : IDisposable
 
 public static class Workers
 {
-    /// <summary>The master's descendant whose title contains <paramref name="text"/> (waits up to 5 s), or 0.</summary>
+    /// <summary>The master's descendant whose title contains <paramref name="text"/> (waits up to 10 s; none fails the test).</summary>
     public static int Find(ServerProcess server, string text)
     {
         int pid = 0;
-        ProcTools.WaitUntil(() =>
+        bool found = ProcTools.WaitUntil(() =>
         {
             pid = ProcTools.Descendants(server.Pid).FirstOrDefault(p => ProcTools.Title(p).Contains(text));
             return pid != 0;
-        }, TimeSpan.FromSeconds(5));
+        }, TimeSpan.FromSeconds(10));
+        Assert.That(found, Is.True, $"no worker of the master titled '...{text}...': " +
+            string.Join(", ", ProcTools.Descendants(server.Pid).Select(p => $"{p} '{ProcTools.Title(p)}'")) + "\n" + server.Log);
         return pid;
     }
 

@@ -121,11 +121,13 @@ public class GuestAndAnonymousTests
     {
         Need.Root();
         using var server = ServerProcess.Start("write_enable=YES");
+        // pub is 0777: the kernel would let the ftp account write there; only the server's check refuses.
+        string pub = DataClient.WritableDir(server);
         using var c = server.Connect();
         c.ReadReply();
-        c.Login("anonymous", "x@y");
-        Assert.That(c.Command("MKD made").Code, Is.EqualTo(550));
-        Assert.That(Directory.Exists(Path.Combine(server.Root, "made")), Is.False);
+        Assert.That(c.Login("anonymous", "x@y").Code, Is.EqualTo(230));
+        Assert.That(c.Command("MKD pub/made").ToString(), Is.EqualTo("550 Permission denied."), "anon_mkdir_write_enable=NO");
+        Assert.That(Directory.Exists(Path.Combine(pub, "made")), Is.False);
     }
 
     [Test]

@@ -250,13 +250,22 @@ public class FilesServerTests
         Assert.That(File.GetLastWriteTimeUtc(Path.Combine(server.Root, "pub", "a.txt")), Is.EqualTo(new DateTime(2021, 3, 4, 5, 6, 7)));
         Assert.That(c.Command("DELE a.txt").ToString(), Is.EqualTo("250 Delete operation successful."));
         Assert.That(File.Exists(Path.Combine(server.Root, "pub", "a.txt")), Is.False);
-        Assert.That(c.Command("DELE /etclink").Code, Is.EqualTo(250), "DELE removes the link, not its target");
-        Assert.That(File.Exists("/etc/passwd"), Is.True);
+        // DELE of a link removes the link, not its target: one inside the root (the target stays), one out of it.
+        File.WriteAllText(Path.Combine(server.Root, "pub", "keep.txt"), "keep");
+        File.CreateSymbolicLink(Path.Combine(server.Root, "pub", "keeplink"), "keep.txt");
+        Assert.That(c.Command("DELE keeplink").ToString(), Is.EqualTo("250 Delete operation successful."));
+        Assert.That(Gone(Path.Combine(server.Root, "pub", "keeplink")), Is.True, "the link is gone");
+        Assert.That(File.ReadAllText(Path.Combine(server.Root, "pub", "keep.txt")), Is.EqualTo("keep"), "its target is not");
+        Assert.That(c.Command("DELE /etclink").Code, Is.EqualTo(250));
+        Assert.That(Gone(Path.Combine(server.Root, "etclink")), Is.True, "the link out of the root is gone");
         Assert.That(c.Command("RNFR /up").Code, Is.EqualTo(350));
         Assert.That(c.Command("RNTO /up2").Code, Is.EqualTo(250));
         Assert.That(c.Command("SIZE /up2/secret").Code, Is.EqualTo(550), "a renamed escaping link still escapes nothing");
         Assert.That(File.Exists(Path.Combine(server.Dir, "outside", "secret")), Is.True);
     }
+
+    /// <summary>Nothing at the path, not even a symlink (readlink and stat both fail).</summary>
+    private static bool Gone(string path) => new FileInfo(path).LinkTarget == null && !Path.Exists(path);
 
     [Test]
     public void MdtmWriteNoReadsTheWholeArgumentAsAPath()

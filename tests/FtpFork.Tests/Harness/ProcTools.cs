@@ -71,21 +71,32 @@ public static partial class ProcTools
         return names;
     }
 
-    /// <summary>voluntary_ctxt_switches of a process's threads called <paramref name="name"/>, summed: how often they slept and woke.</summary>
-    public static long ThreadWakeups(int pid, string name)
+    /// <summary>
+    /// The threads (TIDs) of a process that do not block signal <paramref name="sig"/> now
+    /// (/proc/PID/task/TID/status SigBlk): a worker's signal thread alone, while it sleeps in ppoll.
+    /// </summary>
+    public static List<int> ThreadsTaking(int pid, int sig)
     {
-        long n = 0;
+        var tids = new List<int>();
         foreach (var t in Directory.GetDirectories($"/proc/{pid}/task"))
         {
             try
             {
-                if (File.ReadAllText(t + "/comm").TrimEnd('\n') != name) continue;
-                foreach (var line in File.ReadLines(t + "/status"))
-                    if (line.StartsWith("voluntary_ctxt_switches:")) n += long.Parse(line.Split(':')[1].Trim());
+                string? blk = File.ReadLines(t + "/status").FirstOrDefault(l => l.StartsWith("SigBlk:"));
+                if (blk != null && (Convert.ToUInt64(blk[7..].Trim(), 16) & (1UL << (sig - 1))) == 0)
+                    tids.Add(int.Parse(Path.GetFileName(t)));
             }
             catch (IOException) { }
         }
-        return n;
+        return tids;
+    }
+
+    /// <summary>voluntary_ctxt_switches of one thread: how often it slept and woke.</summary>
+    public static long ThreadWakeups(int pid, int tid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/task/{tid}/status"))
+            if (line.StartsWith("voluntary_ctxt_switches:")) return long.Parse(line.Split(':')[1].Trim());
+        throw new InvalidOperationException($"no voluntary_ctxt_switches for thread {tid} of {pid}");
     }
 
     /// <summary>"Uid:" / "Gid:" line values of /proc/PID/status (real, effective, saved, fs).</summary>

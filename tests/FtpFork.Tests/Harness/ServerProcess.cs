@@ -43,6 +43,34 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// The log up to now, whole: sends the master SIGHUP and waits for the line it logs for it, so
+    /// every line the master (and a worker) wrote before is in. A check that something was NOT
+    /// logged reads this, never <see cref="Log"/> (which may not have caught up yet).
+    /// </summary>
+    public string LogBarrier()
+    {
+        int before = Count(Log, "SIGHUP");
+        ProcTools.Signal(Pid, 1);
+        bool seen = false;
+        var end = DateTime.UtcNow.AddSeconds(10);
+        lock (_logLock)
+        {
+            while (!(seen = Count(_log.ToString(), "SIGHUP") > before) && DateTime.UtcNow < end)
+                Monitor.Wait(_logLock, end - DateTime.UtcNow);
+            string log = _log.ToString();
+            if (!seen) throw new TimeoutException($"the master logged nothing for SIGHUP within 10 s:\n{log}");
+            return log[..log.LastIndexOf("SIGHUP", StringComparison.Ordinal)];
+        }
+    }
+
+    private static int Count(string text, string what)
+    {
+        int n = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) n++;
+        return n;
+    }
+
     public static string BinDir
     {
         get

@@ -57,10 +57,12 @@ public class ModelLimitsTests
     public void ZeroMeansNoLimit()
     {
         using var s = ServerProcess.Start("max_clients=0", "max_per_ip=0", "worker_pool_size=1");
-        var clients = Enumerable.Range(0, 6).Select(_ => s.Connect()).ToList();
+        // 51 from one address: one past max_per_ip's default (50), so a 0 read as "the default" fails.
+        var clients = Enumerable.Range(0, 51).Select(_ => s.Connect()).ToList();
         try
         {
-            foreach (var c in clients) Assert.That(c.ReadReply().Code, Is.EqualTo(220));
+            for (int i = 0; i < clients.Count; i++) Assert.That(clients[i].ReadReply(20000).Code, Is.EqualTo(220), $"client {i + 1}" + ModelTools.Why(s));
+            Assert.That(ModelTools.WaitSessions(s, 51), Has.Count.EqualTo(51));
         }
         finally
         {

@@ -118,9 +118,17 @@ public class ModelSessionTests
     [Test]
     public void ZeroIdleTimeoutIsOff()
     {
-        using var s = ServerProcess.Start("idle_session_timeout=0");
+        // The server's timeout is 2 s; anonymous's user_config_dir file sets 0. A session that kept
+        // 2 s (or read 0 as any number of seconds under 3.5) is cut where the test waits.
+        string dir = Directory.CreateTempSubdirectory("ftpfork-userconf-").FullName;
+        File.WriteAllText(Path.Combine(dir, "anonymous"), "idle_session_timeout=0\n");
+        using var s = ServerProcess.Start("idle_session_timeout=2", $"user_config_dir={dir}");
+        using var pre = s.Connect();
+        Assert.That(pre.ReadReply().Code, Is.EqualTo(220));
         using var c = ModelTools.LoggedIn(s);
-        Assert.That(c.Socket.Poll(1_500_000, System.Net.Sockets.SelectMode.SelectRead), Is.False);
+        Assert.That(pre.ReadLine(6000), Is.EqualTo("421 Timeout."), "the server's own timeout holds before login");
+        Assert.That(c.Socket.Poll(3_500_000, System.Net.Sockets.SelectMode.SelectRead), Is.False, "0: no idle timeout");
         Assert.That(c.Command("NOOP").Code, Is.EqualTo(200));
+        Directory.Delete(dir, true);
     }
 }

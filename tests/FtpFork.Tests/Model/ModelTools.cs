@@ -20,6 +20,18 @@ public static class ModelTools
     public static List<int> Spares(ServerProcess s) =>
         ProcTools.Children(s.Pid).Where(p => ProcTools.State(p) != 'Z' && ProcTools.Title(p) == "ftpfork: spare").ToList();
 
+    /// <summary>True when <paramref name="condition"/> holds at every look (each 20 ms) for the whole window.</summary>
+    public static bool Holds(Func<bool> condition, TimeSpan window)
+    {
+        var end = DateTime.UtcNow + window;
+        while (DateTime.UtcNow < end)
+        {
+            if (!condition()) return false;
+            Thread.Sleep(20);
+        }
+        return condition();
+    }
+
     public static List<int> Zombies(int parent) =>
         ProcTools.Children(parent).Where(p => ProcTools.State(p) == 'Z').ToList();
 

@@ -50,7 +50,7 @@ public class WorkerReuseTests
         }
         Assert.That(ProcTools.Title(worker), Is.EqualTo("ftpfork: worker (pool)"));
         Assert.That(ModelTools.PoolWorkers(s), Is.EqualTo(new[] { worker }));
-        Assert.That(s.Log, Does.Not.Contain("exited"), ModelTools.Why(s));
+        Assert.That(s.LogBarrier(), Does.Not.Contain("exited"), ModelTools.Why(s));
         var handedTo = s.Log.Split('\n').Where(l => l.Contains(" -> worker ")).Select(l => l[(l.LastIndexOf(' ') + 1)..].Trim());
         Assert.That(handedTo, Is.EqualTo(Enumerable.Repeat(worker.ToString(), 5)), "every probe went to the one worker");
         // And it still serves a real session afterwards.
@@ -84,7 +84,7 @@ public class WorkerReuseTests
         }
         Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(worker), ModelTools.Wait), Is.True, ModelTools.Why(s));
         Assert.That(s.LogShows($"worker {worker} exited (exit 0), client 127.0.0.1"), Is.True, ModelTools.Why(s));
-        Assert.That(s.Log, Does.Not.Contain("back in the pool"));
+        Assert.That(s.LogBarrier(), Does.Not.Contain("back in the pool"));
         ModelTools.WaitPool(s, 1); // replaced
     }
 
@@ -96,7 +96,7 @@ public class WorkerReuseTests
         Assert.That(Probe(s, "QUIT\r\n"), Is.EqualTo(new[] { "220 (FtpFork 0.1.0)", "221 Goodbye." }));
         Assert.That(ProcTools.WaitUntil(() => !ProcTools.Exists(worker), ModelTools.Wait), Is.True, ModelTools.Why(s));
         Assert.That(s.LogShows($"worker {worker} exited (exit 0), client 127.0.0.1"), Is.True, ModelTools.Why(s));
-        Assert.That(s.Log, Does.Not.Contain("back in the pool"));
+        Assert.That(s.LogBarrier(), Does.Not.Contain("back in the pool"));
     }
 
     [Test]
