@@ -24,10 +24,9 @@ public sealed partial class WorkerPool
 
     // Pool sizing: worker_pool_size ready workers; the target doubles (up to MaxTarget) each time a
     // client finds the pool empty, and falls back to the configured size after a quiet spell.
-    // MaxTarget is 4 × worker_pool_size: a stock of workers helps the next burst of clients, but
-    // under steady load every start of a larger stock took CPU from the sessions being served and
-    // was thrown away after the quiet spell (with 64: up to ~120 extra starts after each 8-client
-    // run, local sessions cost 53-60 CPU-ms each at 8 clients against 48-55 at 32).
+    // MaxTarget is 4 × worker_pool_size: a larger stock helps the next burst, but under steady load
+    // its starts take CPU from the sessions served and are thrown away after the quiet spell
+    // (measured: docs/performance.md, "The numbers in the code").
     private int MaxTarget => Math.Max(4, 4 * _baseSize);
     private int _target = -1;
 
@@ -66,8 +65,8 @@ public sealed partial class WorkerPool
 
     // Starts under way at once (requested, or started and not READY yet): one per CPU. More would
     // only share the CPUs, so that every one of them, and the client waiting for the first, takes
-    // longer; on 2 CPUs, 500 back-to-back connections had a connect→220 p99 of ~40 ms against ~22 ms
-    // with this limit. A start silent for StallMs no longer counts, so a hung one cannot stop the rest.
+    // longer (docs/performance.md). A start silent for StallMs no longer counts, so a hung one
+    // cannot stop the rest.
     private static readonly int MaxStarting = Math.Max(1, Environment.ProcessorCount);
     private const long StallMs = 10_000;
 

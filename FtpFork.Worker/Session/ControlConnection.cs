@@ -111,7 +111,7 @@ public sealed class ControlConnection
     }
 
     /// <summary>
-    /// The seed's safe close: shutdown(SHUT_RD), the last reply, shutdown(SHUT_WR), exit.
+    /// vsftpd's close on a timeout or a stop (vsf_cmdio_write_exit): shutdown(SHUT_RD), the last reply, shutdown(SHUT_WR), exit.
     /// Called from the signal thread; the write lock keeps it from interleaving with a reply.
     /// </summary>
     public void CloseWith(string line, int exitCode)

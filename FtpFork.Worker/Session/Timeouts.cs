@@ -1,4 +1,4 @@
-// The seed's two alarms: idle (before each command) and data (while a data connection moves bytes).
+// vsftpd's two SIGALRM timeouts: the idle alarm (before each command) and the data alarm (while a transfer moves bytes).
 using FtpFork.Common.Interop;
 
 namespace FtpFork.Worker;
