@@ -12,7 +12,7 @@ public static class MessageType
     public const string Config = "CONFIG";
     /// <summary>master → new pool worker after CONFIG when ssl_enable (and to a session worker that needs them): TlsMaterial, the PEM bytes.</summary>
     public const string TlsCert = "TLSCERT";
-    /// <summary>master → pool worker: a client socket (fd) and "peer-ip\npeer-port".</summary>
+    /// <summary>master → pool worker: a client socket (fd) and "peer-ip\npeer-port\nclients connected".</summary>
     public const string Client = "CLIENT";
     /// <summary>pre-login worker → master: a login attempt (AuthRequest) with the control fd.</summary>
     public const string Auth = "AUTH";
