@@ -59,12 +59,7 @@ public static class DataCommands
 
     public static void Port(Session s, string arg)
     {
-        if (!s.Config.PortEnable || s.EpsvAll)
-        {
-            s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
-            return;
-        }
-        s.Data.Clear();
+        if (ActiveModeRefused(s)) return;
         var parts = arg.Trim().Split(',');
         var v = new byte[6];
         bool ok = parts.Length == 6;
@@ -75,24 +70,13 @@ public static class DataCommands
             return;
         }
         var ep = new IPEndPoint(new IPAddress(v.AsSpan(0, 4)), (v[4] << 8) | v[5]);
-        if (!Allowed(s, ep))
-        {
-            s.Control.Reply(ReplyCodes.SyntaxError, "Illegal PORT command.");
-            return;
-        }
-        s.Data.Target(ep);
-        s.Control.Reply(ReplyCodes.CommandOk, "PORT command successful. Consider using PASV.");
+        SetTarget(s, ep, "PORT", "PASV");
     }
 
     /// <summary>RFC 2428: EPRT &lt;d&gt;proto&lt;d&gt;address&lt;d&gt;port&lt;d&gt; (vsftpd accepts only '|' as d).</summary>
     public static void Eprt(Session s, string arg)
     {
-        if (!s.Config.PortEnable || s.EpsvAll)
-        {
-            s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
-            return;
-        }
-        s.Data.Clear();
+        if (ActiveModeRefused(s)) return;
         var f = arg.Trim().Split('|');
         if (f.Length != 5 || f[0] != "" || f[4] != "")
         {
@@ -114,13 +98,31 @@ public static class DataCommands
             return;
         }
         var ep = new IPEndPoint(addr, port);
+        SetTarget(s, ep, "EPRT", "EPSV");
+    }
+
+    /// <summary>PORT's and EPRT's start: refused with port_enable=NO or after EPSV ALL; else the pending data connection is dropped.</summary>
+    private static bool ActiveModeRefused(Session s)
+    {
+        if (!s.Config.PortEnable || s.EpsvAll)
+        {
+            s.Control.Reply(ReplyCodes.FileNotFound, "Permission denied.");
+            return true;
+        }
+        s.Data.Clear();
+        return false;
+    }
+
+    /// <summary>PORT's and EPRT's end: the target checked (see Allowed), kept for the next transfer, then 200.</summary>
+    private static void SetTarget(Session s, IPEndPoint ep, string verb, string passive)
+    {
         if (!Allowed(s, ep))
         {
-            s.Control.Reply(ReplyCodes.SyntaxError, "Illegal EPRT command.");
+            s.Control.Reply(ReplyCodes.SyntaxError, $"Illegal {verb} command.");
             return;
         }
         s.Data.Target(ep);
-        s.Control.Reply(ReplyCodes.CommandOk, "EPRT command successful. Consider using EPSV.");
+        s.Control.Reply(ReplyCodes.CommandOk, $"{verb} command successful. Consider using {passive}.");
     }
 
     /// <summary>port_promiscuous=NO: only back to the control connection's peer, and never to a port below 1024 (no bounce).</summary>
