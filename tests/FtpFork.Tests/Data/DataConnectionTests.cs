@@ -32,7 +32,10 @@ public class DataConnectionTests
         using var server = ServerProcess.Start("connect_timeout=2");
         DataClient.RandomFile(Path.Combine(server.Root, "f"), 10);
         using var c = DataClient.LoggedIn(server);
-        int closed = ServerProcess.FreePort();
+        // Bound, never listening: the port stays ours and refuses every connection.
+        using var hold = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        hold.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int closed = ((IPEndPoint)hold.LocalEndPoint!).Port;
         Assert.That(c.Command($"PORT 127,0,0,1,{closed >> 8},{closed & 255}").Code, Is.EqualTo(200));
         Assert.That(c.Command("RETR f").ToString(), Is.EqualTo("425 Failed to establish connection."));
         Assert.That(c.Command("NOOP").Code, Is.EqualTo(200));

@@ -99,7 +99,10 @@ public sealed class ServerProcess : IDisposable
     /// Starts the master with a temp root (anonymous, read-only unless the settings say otherwise)
     /// and the given extra ftpd.conf lines; returns once it listens (or throws with its log).
     /// </summary>
-    public static ServerProcess Start(params string[] settings)
+    public static ServerProcess Start(params string[] settings) => StartBinary(MasterPath, settings);
+
+    /// <summary>As <see cref="Start"/>, with another master binary (a copy beside a test's own worker).</summary>
+    public static ServerProcess StartBinary(string masterPath, params string[] settings)
     {
         string dir = Directory.CreateTempSubdirectory("ftpfork-test-").FullName;
         string root = Path.Combine(dir, "root");
@@ -107,7 +110,25 @@ public sealed class ServerProcess : IDisposable
         // World-readable, root-owned: as root the master serves anonymous as ftp_username, chrooted here.
         File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
         File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
-        int port = FreePort();
+        // FreePort's port is free when asked, not when the master binds it (parallel fixtures draw
+        // from the same range): a master that finds it taken is started again on another.
+        for (int attempt = 1; ; attempt++)
+        {
+            var server = Launch(masterPath, dir, root, FreePort(), settings);
+            if (server.Listening(TimeSpan.FromSeconds(20))) return server;
+            string log = server.Log;
+            server.Kill();
+            if (attempt < PortTries && log.Contains("Address already in use")) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw new InvalidOperationException($"master did not start listening:\n{log}");
+        }
+    }
+
+    private const int PortTries = 5;
+    private readonly ManualResetEventSlim _listening = new();
+
+    private static ServerProcess Launch(string masterPath, string dir, string root, int port, string[] settings)
+    {
         var conf = new StringBuilder();
         conf.AppendLine("listen_address=127.0.0.1");
         conf.AppendLine($"listen_port={port}");
@@ -118,7 +139,7 @@ public sealed class ServerProcess : IDisposable
         string configPath = Path.Combine(dir, "ftpd.conf");
         File.WriteAllText(configPath, conf.ToString());
 
-        var psi = new ProcessStartInfo(MasterPath, new[] { "--config", configPath })
+        var psi = new ProcessStartInfo(masterPath, new[] { "--config", configPath })
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -126,38 +147,54 @@ public sealed class ServerProcess : IDisposable
         };
         var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the master");
         var server = new ServerProcess(p, port, dir, root, configPath);
-        var listening = new ManualResetEventSlim();
         p.ErrorDataReceived += (_, e) =>
         {
             if (e.Data == null) return;
-            lock (server._logLock)
-            {
-                server._log.AppendLine(e.Data);
-                Monitor.PulseAll(server._logLock);
-            }
-            if (e.Data.Contains("listening on")) listening.Set();
+            server.Append(e.Data);
+            if (e.Data.Contains("listening on")) server._listening.Set();
         };
         p.OutputDataReceived += (_, e) =>
         {
-            if (e.Data != null)
-                lock (server._logLock)
-                {
-                    server._log.AppendLine(e.Data);
-                    Monitor.PulseAll(server._logLock);
-                }
+            if (e.Data != null) server.Append(e.Data);
         };
         p.BeginErrorReadLine();
         p.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!listening.Wait(100))
-        {
-            if (p.HasExited || DateTime.UtcNow > deadline)
-            {
-                server.Dispose();
-                throw new InvalidOperationException($"master did not start listening:\n{server.Log}");
-            }
-        }
         return server;
+    }
+
+    private void Append(string line)
+    {
+        lock (_logLock)
+        {
+            _log.AppendLine(line);
+            Monitor.PulseAll(_logLock);
+        }
+    }
+
+    /// <summary>True once the master said it listens; false when it exited (its log read to the end) or the time is up.</summary>
+    private bool Listening(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_listening.Wait(100))
+        {
+            if (Process.HasExited)
+            {
+                Process.WaitForExit(); // and its output read to the end
+                return false;
+            }
+            if (DateTime.UtcNow > deadline) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Ends a master that did not start (and any worker it had started), keeping the directory.</summary>
+    private void Kill()
+    {
+        var all = ProcTools.Descendants(Pid);
+        if (!Process.HasExited) ProcTools.Signal(Pid, 9);
+        foreach (int c in all) ProcTools.Signal(c, 9);
+        Process.WaitForExit(5000);
+        Process.Dispose();
     }
 
     public static int FreePort()

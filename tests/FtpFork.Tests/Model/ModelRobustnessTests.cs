@@ -60,27 +60,14 @@ public class ModelRobustnessTests
             CopyMasterWithoutWorker(dir);
             File.WriteAllText(Path.Combine(dir, "ftpfork-worker"), "#!/bin/sh\nexit 3\n");
             File.SetUnixFileMode(Path.Combine(dir, "ftpfork-worker"), (UnixFileMode)Convert.ToInt32("755", 8));
-            int port = ServerProcess.FreePort();
-            var psi = new System.Diagnostics.ProcessStartInfo(Path.Combine(dir, "ftpfork"),
-                new[] { "-o", "listen_address=127.0.0.1", "-o", $"listen_port={port}", "-o", "worker_pool_size=0" })
-            { RedirectStandardError = true, RedirectStandardOutput = true };
-            using var master = System.Diagnostics.Process.Start(psi)!;
-            try
+            using var s = ServerProcess.StartBinary(Path.Combine(dir, "ftpfork"), "worker_pool_size=0");
+            for (int i = 0; i < 3; i++)
             {
-                Assert.That(ProcTools.WaitUntil(() => CanConnect(port), TimeSpan.FromSeconds(10)), Is.True, "listening");
-                for (int i = 0; i < 3; i++)
-                {
-                    using var c = FtpTestClient.Connect(port);
-                    Assert.That(c.WaitForClose(10000), Is.True, "closed, not left waiting");
-                }
-                Assert.That(master.HasExited, Is.False);
-                Assert.That(ProcTools.WaitUntil(() => ModelTools.Zombies(master.Id).Count == 0, TimeSpan.FromSeconds(5)), Is.True);
+                using var c = s.Connect();
+                Assert.That(c.WaitForClose(10000), Is.True, "closed, not left waiting");
             }
-            finally
-            {
-                master.Kill();
-                master.WaitForExit();
-            }
+            Assert.That(s.Process.HasExited, Is.False);
+            Assert.That(ProcTools.WaitUntil(() => ModelTools.Zombies(s.Pid).Count == 0, TimeSpan.FromSeconds(5)), Is.True, ModelTools.Why(s));
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -91,19 +78,6 @@ public class ModelRobustnessTests
         foreach (var f in Directory.GetFiles(ServerProcess.BinDir))
             if (!Path.GetFileName(f).StartsWith("ftpfork-worker")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
         File.SetUnixFileMode(Path.Combine(dir, "ftpfork"), File.GetUnixFileMode(ServerProcess.MasterPath));
-    }
-
-    private static bool CanConnect(int port)
-    {
-        try
-        {
-            using var s = new System.Net.Sockets.TcpClient("127.0.0.1", port);
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
     }
 
     [Test]
