@@ -23,7 +23,8 @@ public class AccountExpiryTests
             Assert.That(ok.Login(user.Name, user.Password).Code, Is.EqualTo(230), "the account works before it is refused");
         }
         var args = value == null ? new[] { flag, user.Name } : new[] { flag, value, user.Name };
-        Assert.That(RunTool.Run(tool, args).ExitCode, Is.Zero);
+        var edited = TestUser.Edit(tool, args);
+        Assert.That(edited.ExitCode, Is.Zero, edited.Stderr);
         using var c = server.Connect();
         Assert.That(c.ReadReply().Code, Is.EqualTo(220));
         var r = c.Login(user.Name, user.Password);

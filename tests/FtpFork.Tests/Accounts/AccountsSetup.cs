@@ -47,8 +47,8 @@ public sealed class TestUser : IDisposable
         Name = "fft" + Guid.NewGuid().ToString("N")[..8];
         Home = Path.Combine(Path.GetTempPath(), Name + "-home");
         // In "users" too, so the session's supplementary groups can be checked.
-        Check(RunTool.Run("useradd", new[] { "-m", "-d", Home, "-s", "/bin/sh", "-G", "users", Name }));
-        Check(RunTool.Run("chpasswd", new[] { "-c", "SHA512" }, stdin: $"{Name}:{Password}\n"));
+        Check(Edit("useradd", new[] { "-m", "-d", Home, "-s", "/bin/sh", "-G", "users", Name }));
+        Check(Edit("chpasswd", new[] { "-c", "SHA512" }, $"{Name}:{Password}\n"));
         string[] pw = RunTool.Run("getent", new[] { "passwd", Name }).Stdout.Trim().Split(':');
         Uid = uint.Parse(pw[2]);
         Gid = uint.Parse(pw[3]);
@@ -59,7 +59,27 @@ public sealed class TestUser : IDisposable
         if (r.ExitCode != 0) throw new InvalidOperationException($"account setup failed: {r.Stderr}");
     }
 
-    public void Dispose() => RunTool.Run("userdel", new[] { "-r", "-f", Name });
+    public void Dispose() => Edit("userdel", new[] { "-r", "-f", Name });
+
+    /// <summary>The lock every test run on this machine takes around an account tool (see <see cref="Edit"/>).</summary>
+    public const string LockFile = "/tmp/ftpfork-test-accounts.lock";
+
+    /// <summary>
+    /// Runs an account tool (useradd, chpasswd, chage, usermod, userdel) under a machine-wide flock:
+    /// parallel fixtures, and other suites on the machine, would otherwise race for /etc/passwd's
+    /// and /etc/shadow's lock and fail with "cannot lock". A tool that still found it locked (a
+    /// process outside the lock held it) is run again, three times at most.
+    /// </summary>
+    public static ToolResult Edit(string tool, string[] args, string? stdin = null)
+    {
+        var argv = new[] { "-w", "120", LockFile, tool }.Concat(args).ToArray();
+        for (int attempt = 1; ; attempt++)
+        {
+            var r = RunTool.Run("flock", argv, 150_000, stdin);
+            if (r.ExitCode == 0 || attempt == 3 || !r.Stderr.Contains("lock", StringComparison.OrdinalIgnoreCase)) return r;
+            Thread.Sleep(200 * attempt);
+        }
+    }
 }
 
 public static class Workers
