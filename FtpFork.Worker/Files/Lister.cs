@@ -6,21 +6,32 @@ namespace FtpFork.Worker;
 /// <summary>A parsed LIST/NLST argument: flags (-a -d -r -t -R; -l and others accepted and ignored) and a path.</summary>
 public sealed record ListRequest(string Path, bool All = false, bool DirOnly = false, bool Reverse = false, bool ByTime = false, bool Recursive = false, bool Long = false)
 {
-    /// <summary>vsftpd's rule: an argument starting with '-' is flags up to the first space, then the path.</summary>
+    /// <summary>
+    /// Leading option words ("-la", "-a -R"; "--" ends them) are flags, each followed by one space;
+    /// the rest is the name exactly as sent, spaces kept (vsftpd keeps them too: "LIST  x" lists " x").
+    /// </summary>
     public static ListRequest Parse(string arg)
     {
-        arg = arg.Trim();
-        if (!arg.StartsWith('-')) return new ListRequest(arg);
-        int sp = arg.IndexOf(' ');
-        string flags = sp < 0 ? arg : arg[..sp];
-        string path = sp < 0 ? "" : arg[(sp + 1)..].Trim();
-        return new ListRequest(path, All: flags.Contains('a'), DirOnly: flags.Contains('d'),
+        string flags = "";
+        int at = 0;
+        while (at < arg.Length && arg[at] == '-')
+        {
+            int sp = arg.IndexOf(' ', at);
+            string word = sp < 0 ? arg[at..] : arg[at..sp];
+            flags += word;
+            at = sp < 0 ? arg.Length : sp + 1;
+            if (word == "--") break;
+        }
+        return new ListRequest(arg[at..], All: flags.Contains('a'), DirOnly: flags.Contains('d'),
             Reverse: flags.Contains('r'), ByTime: flags.Contains('t'), Recursive: flags.Contains('R'), Long: flags.Contains('l'));
     }
 }
 
-/// <summary>One directory's entries; Header is "path" for -R listings (null otherwise).</summary>
-public sealed record ListGroup(string? Header, IReadOnlyList<FileEntry> Entries);
+/// <summary>
+/// One directory's entries; Header is "path" for -R listings (null otherwise); Prefix is the
+/// directory as the client named it, which NLST puts before each name (null: names alone).
+/// </summary>
+public sealed record ListGroup(string? Header, IReadOnlyList<FileEntry> Entries, string? Prefix = null);
 
 public static class Lister
 {
@@ -41,7 +52,8 @@ public static class Lister
         if (p is { IsDirectory: true } && !r.DirOnly)
         {
             bool recurse = r.Recursive && allowRecurse;
-            AddDirectory(groups, p.Real, recurse ? (r.Path.Length == 0 ? "." : r.Path) : null, r, dots, r.All ? view.RealRoot : null, 0, recurse, view.HidePattern);
+            string named = r.Path.Length == 0 ? "." : r.Path;
+            AddDirectory(groups, p.Real, named, recurse, r, dots, r.All ? view.RealRoot : null, 0, view.HidePattern);
             return groups;
         }
         if (p is { Exists: true })
@@ -59,22 +71,25 @@ public static class Lister
         if (d == null) return groups;
         var entries = ReadDirectory(d.Real, dots, null, view.HidePattern);
         entries.RemoveAll(e => !ListFormat.GlobMatch(pattern, e.Name));
-        groups.Add(new ListGroup(null, Sort(entries, r)));
+        groups.Add(new ListGroup(null, Sort(entries, r), slash < 0 ? null : slash == 0 ? "/" : target[..slash]));
         return groups;
     }
 
-    private static void AddDirectory(List<ListGroup> groups, string real, string? header, ListRequest r, bool dots, string? selfAndParent, int depth, bool recurse, string hide)
+    /// <summary>A directory's group, named as the client named it; with -R its subdirectories' groups after it.</summary>
+    private static void AddDirectory(List<ListGroup> groups, string real, string named, bool recurse, ListRequest r, bool dots, string? selfAndParent, int depth, string hide)
     {
         var entries = Sort(ReadDirectory(real, dots, selfAndParent, hide), r);
-        groups.Add(new ListGroup(header, entries));
+        groups.Add(new ListGroup(recurse ? named : null, entries, named));
         if (!recurse || depth >= MaxDepth) return;
         foreach (var e in entries)
         {
             if (!e.Stat.IsDirectory || e.Name is "." or "..") continue;
-            string sub = header == "/" ? "/" + e.Name : header + "/" + e.Name;
-            AddDirectory(groups, Path.Combine(real, e.Name), sub, r, dots, selfAndParent, depth + 1, recurse, hide);
+            AddDirectory(groups, Path.Combine(real, e.Name), PathOf(named, e.Name), recurse, r, dots, selfAndParent, depth + 1, hide);
         }
     }
+
+    /// <summary>"dir" + "x" → "dir/x" ("dir/" + "x" → "dir/x"): a name under a directory as the client named it.</summary>
+    private static string PathOf(string dir, string name) => dir.EndsWith('/') ? dir + name : dir + "/" + name;
 
     /// <summary>
     /// The entries of one directory (lstat each; unreadable ones skipped; hide_file's names left out); dot files only when asked;
@@ -149,7 +164,10 @@ public static class Lister
         return sb.ToString();
     }
 
-    /// <summary>NLST's text: names only, one per line (-R listings keep their headers).</summary>
+    /// <summary>
+    /// NLST's text: one name per line, each usable as a path as the argument gave it (vsftpd:
+    /// "NLST dir" → "dir/a.txt"; the working directory's names alone); -R listings keep their headers.
+    /// </summary>
     public static string NamesText(IReadOnlyList<ListGroup> groups)
     {
         var sb = new System.Text.StringBuilder();
@@ -160,7 +178,8 @@ public static class Lister
                 if (i > 0) sb.Append("\r\n");
                 sb.Append(groups[i].Header).Append(":\r\n");
             }
-            foreach (var e in groups[i].Entries) sb.Append(e.Name).Append("\r\n");
+            string? prefix = groups[i].Prefix is "" or "." ? null : groups[i].Prefix;
+            foreach (var e in groups[i].Entries) sb.Append(prefix == null ? e.Name : PathOf(prefix, e.Name)).Append("\r\n");
         }
         return sb.ToString();
     }

@@ -38,7 +38,7 @@ public class FilesListingDataTests
         Assert.That(r.Stdout, Does.Contain("LIST 4"));
         Assert.That(r.Stdout, Does.Match(@"L -rw-r--r--    1 \S+ +\S+ +13 \w{3} \d\d \d\d:\d\d a b\.txt"));
         Assert.That(r.Stdout, Does.Contain("L drwx").And.Contain(" deep\n"));
-        Assert.That(r.Stdout, Does.Contain("NLST ['a b.txt', 'deep', 'zero.bin', 'Ünïcødé-日本.txt']"));
+        Assert.That(r.Stdout, Does.Contain("NLST ['/pub/a b.txt', '/pub/deep', '/pub/zero.bin', '/pub/Ünïcødé-日本.txt']"));
         Assert.That(r.Stdout, Does.Contain("'.dotfile'"), "NLST -a shows dot files");
         Assert.That(r.Stdout, Does.Contain("M . cdir"));
         Assert.That(r.Stdout, Does.Contain("M a b.txt file 13").And.Contain("M deep dir").And.Contain("M zero.bin file 0"));
