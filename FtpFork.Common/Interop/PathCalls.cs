@@ -3,8 +3,8 @@ using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
 
-/// <summary>The parts of struct stat the file commands and listings use.</summary>
-public readonly record struct FileStat(uint Mode, long Links, uint Uid, uint Gid, long Size, long MtimeSec)
+/// <summary>The parts of struct stat the file commands and listings use (Dev and Ino: MLSx's unique fact).</summary>
+public readonly record struct FileStat(uint Mode, long Links, uint Uid, uint Gid, long Size, long MtimeSec, ulong Dev = 0, ulong Ino = 0)
 {
     public const uint TypeMask = 0xF000, Regular = 0x8000, Directory = 0x4000, Symlink = 0xA000,
         Fifo = 0x1000, Socket = 0xC000, Block = 0x6000, Char = 0x2000;
@@ -20,7 +20,7 @@ public readonly record struct FileStat(uint Mode, long Links, uint Uid, uint Gid
 public static class PathCalls
 {
     private static FileStat From(in Stat st) =>
-        new((uint)st.st_mode, (long)st.st_nlink, st.st_uid, st.st_gid, st.st_size, st.st_mtime);
+        new((uint)st.st_mode, (long)st.st_nlink, st.st_uid, st.st_gid, st.st_size, st.st_mtime, st.st_dev, st.st_ino);
 
     /// <summary>lstat(2): null when the path does not exist (or cannot be examined).</summary>
     public static FileStat? LStat(string path) => LStatErrno(path, out var st) == 0 ? st : null;

@@ -143,8 +143,8 @@ public static class ListFormat
         return false;
     }
 
-    /// <summary>A stable id for the unique fact (we have no inode here: mode, size and time).</summary>
-    private static string Unique(FileStat s) => $"{s.Uid:x}g{s.Gid:x}m{s.MtimeSec:x}s{s.Size:x}";
+    /// <summary>RFC 3659's unique fact: the file's device and inode, which no other file shares ("801U1a2b", hex).</summary>
+    public static string Unique(FileStat s) => $"{s.Dev:x}U{s.Ino:x}";
 
     /// <summary>True when a name has vsftpd's glob characters (* ? {).</summary>
     public static bool HasGlob(string s) => s.IndexOfAny(new[] { '*', '?', '{' }) >= 0;
