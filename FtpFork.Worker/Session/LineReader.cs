@@ -116,6 +116,20 @@ public sealed class LineReader
         }
     }
 
+    private const byte Iac = 0xFF, Will = 0xFB, Dont = 0xFE, Sb = 0xFA, Se = 0xF0;
+
+    /// <summary>The index of the SE closing a subnegotiation that starts at <paramref name="from"/> (the line's last byte when none does).</summary>
+    private static int SubnegotiationEnd(ReadOnlySpan<byte> raw, int from)
+    {
+        for (int j = from; j + 1 < raw.Length; j++)
+        {
+            if (raw[j] != Iac) continue;
+            if (raw[j + 1] == Se) return j + 1;
+            j++; // IAC IAC inside: a data byte
+        }
+        return raw.Length - 1;
+    }
+
     private static CommandLine Decode(ReadOnlySpan<byte> raw)
     {
         if (raw.Length > 0 && raw[^1] == '\r') raw = raw[..^1];
@@ -123,12 +137,16 @@ public sealed class LineReader
         for (int i = 0; i < raw.Length; i++)
         {
             byte b = raw[i];
-            if (b == 0xFF)
+            if (b == Iac)
             {
-                // Telnet IAC: IAC IAC is a literal 0xFF; IAC + command (IP, DM, ...) is dropped;
-                // an IAC whose command byte went out of band (urgent DM) is dropped alone.
-                if (i + 1 < raw.Length && raw[i + 1] == 0xFF) clean.Add(0xFF);
-                if (i + 1 < raw.Length && raw[i + 1] >= 0xF0) i++;
+                // Telnet IAC: IAC IAC is a literal 0xFF; IAC + command (IP, DM, ...) is dropped, and so
+                // is option negotiation (WILL/WONT/DO/DONT + option byte, SB ... IAC SE); an IAC whose
+                // command byte went out of band (urgent DM) is dropped alone.
+                byte cmd = i + 1 < raw.Length ? raw[i + 1] : (byte)0;
+                if (cmd == Iac) clean.Add(Iac);
+                if (cmd is >= Will and <= Dont) i += 2; // the option byte too (a line that ends first drops what is there)
+                else if (cmd == Sb) i = SubnegotiationEnd(raw, i + 2);
+                else if (cmd >= 0xF0) i++;
                 continue;
             }
             if (b == 0xF2 && clean.Count == 0) continue; // a lone DM from urgent data before ABOR
