@@ -58,15 +58,18 @@ public sealed class FileSystemView
 
     /// <summary>
     /// deny_file on every component of a normalized virtual path: a denied directory hides what is
-    /// in it too (vsftpd checks the argument and its last component only).
+    /// in it too (vsftpd checks the argument and its last component only). MapToReal applies it
+    /// to every component of the resolved path as well, so no symlink leads around it.
     /// </summary>
     public bool Denied(string virt)
     {
         if (DenyPattern == "") return false;
         foreach (var part in virt.Split('/', StringSplitOptions.RemoveEmptyEntries))
-            if (ListFormat.GlobMatch(DenyPattern, part)) return true;
+            if (DeniedName(part)) return true;
         return false;
     }
+
+    private bool DeniedName(string name) => DenyPattern != "" && ListFormat.GlobMatch(DenyPattern, name);
 
     /// <summary>An existing file or directory (symlinks followed); null when missing or outside.</summary>
     public ResolvedPath? ResolveExisting(string arg) => Resolve(arg) is { Exists: true } p ? p : null;
@@ -116,7 +119,8 @@ public sealed class FileSystemView
     /// Walks the virtual components from RealRoot one at a time with lstat; a symlink's target is
     /// spliced in (relative: from the link's directory; absolute: only when it names a path under
     /// RealRoot) and must never step above RealRoot. Returns the real path with no symlink left in
-    /// it (except a NoFollow last component), or null on an escape, a loop, or a missing directory.
+    /// it (except a NoFollow last component), or null on an escape, a loop, a missing directory, or
+    /// a component deny_file matches.
     /// </summary>
     private string? MapToReal(string virt, LastLink last, out FileStat? stat)
     {
@@ -141,7 +145,7 @@ public sealed class FileSystemView
             var found = PathCalls.TryLStat(candidate, out st);
             if (found != LStatResult.Ok)
             {
-                if (!isLast || found != LStatResult.Missing) return null;
+                if (!isLast || found != LStatResult.Missing || DeniedName(name)) return null;
                 real.Add(name);
                 stat = null; // the last component does not exist yet
                 return candidate;
@@ -167,6 +171,7 @@ public sealed class FileSystemView
                 continue;
             }
             if (!isLast && !st.IsDirectory) return null; // a file used as a directory
+            if (DeniedName(name)) return null; // deny_file on the resolved path: links followed
             real.Add(name);
         }
         string result = Join(real, null);
