@@ -39,10 +39,10 @@ public sealed partial class MasterLoop
         try
         {
             if (Posix.Identity(fd) != w.ClientSocket) return ("that is not its client's socket", true, -1);
-            long? n = TcpSocket.BytesReceived(fd);
-            if (n == null) return ("the kernel does not count the bytes received (TCP_INFO)", false, -1);
-            if (n > WorkerReuse.MaxClientBytes) return ($"its client sent {n} bytes", true, n.Value);
-            return (null, false, n.Value);
+            if (TcpInfoCall.Read(fd) is not { } info) return ("the kernel does not count the bytes received (TCP_INFO)", false, -1);
+            long n = info.DataReceived;
+            if (n > WorkerReuse.MaxClientBytes) return ($"its client sent {n} bytes", true, n);
+            return (null, false, n);
         }
         catch (PosixException e)
         {

@@ -106,6 +106,10 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial int getsockopt(int fd, int level, int name, void* value, ref uint len);
 
+    /// <summary>ioctl(2) with an int out-parameter (SIOCOUTQ).</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int ioctl(int fd, nuint request, int* value);
+
     /// <summary>Linux splice(2): moves bytes between a pipe and another fd inside the kernel.</summary>
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial nint splice(int fdIn, long* offIn, int fdOut, long* offOut, nuint len, uint flags);
@@ -131,8 +135,6 @@ internal static unsafe partial class Native
     internal const int SigSetSize = 128; // sizeof(sigset_t) in glibc
     internal const int SIG_BLOCK = 0, SIG_UNBLOCK = 1;
     internal const int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_INFO = 11;
-    // struct tcp_info (linux/tcp.h): tcpi_bytes_received, a __u64 at offset 128 since Linux 4.1.
-    internal const int TcpInfoBytesReceivedOffset = 128, TcpInfoSize = 232;
-    internal const byte TCP_CLOSE_WAIT = 8; // tcpi_state (offset 0): the peer's FIN has arrived
+    internal const nuint SIOCOUTQ = 0x5411; // = TIOCOUTQ (asm-generic/sockios.h)
     internal const int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
 }

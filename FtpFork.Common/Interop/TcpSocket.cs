@@ -109,26 +109,6 @@ public static unsafe class TcpSocket
     /// <summary>TCP_NODELAY: no Nagle delay for small writes in a row.</summary>
     public static void SetNoDelay(int fd) => SetIntOption(fd, Native.IPPROTO_TCP, Native.TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)");
 
-    /// <summary>
-    /// The data bytes the peer has sent on this connection as the kernel counts them, whether or not
-    /// anyone has read them (TCP_INFO's tcpi_bytes_received, less the 1 its FIN adds to it), or null
-    /// on a kernel without the count.
-    /// </summary>
-    public static long? BytesReceived(int fd)
-    {
-        byte* info = stackalloc byte[Native.TcpInfoSize];
-        uint len = 0;
-        Posix.Check("getsockopt(TCP_INFO)", () =>
-        {
-            len = Native.TcpInfoSize;
-            return Native.getsockopt(fd, Native.IPPROTO_TCP, Native.TCP_INFO, info, ref len);
-        });
-        if (len < Native.TcpInfoBytesReceivedOffset + sizeof(ulong)) return null;
-        long n = (long)*(ulong*)(info + Native.TcpInfoBytesReceivedOffset);
-        // A FIN takes one sequence number; in any other state it is counted as a byte (never fewer).
-        return info[0] == Native.TCP_CLOSE_WAIT ? n - 1 : n;
-    }
-
     /// <summary>recv(2): bytes read, 0 at EOF, -1 when a non-blocking socket has nothing (EAGAIN); EINTR retried.</summary>
     public static long Receive(int fd, Span<byte> buf)
     {
