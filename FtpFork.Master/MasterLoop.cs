@@ -167,6 +167,7 @@ public sealed partial class MasterLoop
             _log($"accept: {e.SocketErrorCode}"); // EMFILE, ECONNABORTED...: a log line, the loop goes on
             return;
         }
+        if (ResetAlready(client)) return;
         var peer = (IPEndPoint)client.RemoteEndPoint!;
         string ip = (peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address).ToString();
         string? refusal = _limits.Refusal(ip);
@@ -188,6 +189,25 @@ public sealed partial class MasterLoop
         _waiting.Enqueue((client, ip, peer.Port));
         ServeWaiting();
         _pool.EnsureStarting(_waiting.Count); // one start on its way per waiting client
+    }
+
+    /// <summary>
+    /// A connection its client reset while it waited to be accepted (a flood of SO_LINGER 0
+    /// connects, a port scan) is closed here: it takes no slot and costs no worker.
+    /// </summary>
+    private static bool ResetAlready(Socket client)
+    {
+        try
+        {
+            if (TcpInfoCall.Read((int)client.Handle) is not { IsClosed: true }) return false;
+        }
+        catch (PosixException)
+        {
+            // Not readable: let the worker find out, as before.
+            return false;
+        }
+        client.Dispose();
+        return true;
     }
 
     /// <summary>

@@ -63,13 +63,16 @@ public sealed class ControlConnection
     public void Reply(int code, string text) => Write($"{code} {text}\r\n");
 
     /// <summary>A multi-line reply: "code-first", the middle lines as given, "code last".</summary>
-    public void ReplyMulti(int code, string first, IEnumerable<string> middle, string last)
+    public void ReplyMulti(int code, string first, IEnumerable<string> middle, string last) =>
+        Write(MultiText(code, first, middle, last));
+
+    private static string MultiText(int code, string first, IEnumerable<string> middle, string last)
     {
         var sb = new StringBuilder();
         sb.Append(code).Append('-').Append(first).Append("\r\n");
         foreach (var m in middle) sb.Append(m).Append("\r\n");
         sb.Append(code).Append(' ').Append(last).Append("\r\n");
-        Write(sb.ToString());
+        return sb.ToString();
     }
 
     /// <summary>
@@ -83,7 +86,25 @@ public sealed class ControlConnection
         ReplyMulti(code, lines[0], rest, last);
     }
 
+    /// <summary>
+    /// The greeting, which may find the client already gone (it connected and reset): false then,
+    /// and the session ends with nothing read, so a pool worker can serve the next client.
+    /// </summary>
+    public bool TryGreet(int code, IReadOnlyList<string>? lines, string text)
+    {
+        if (lines == null) return Send($"{code} {text}\r\n");
+        var rest = new List<string>();
+        for (int i = 1; i < lines.Count; i++) rest.Add($"{code}-{lines[i]}");
+        return Send(MultiText(code, lines[0], rest, ""));
+    }
+
     private void Write(string text)
+    {
+        // The client is gone: nothing more to say to it; the session ends quietly.
+        if (!Send(text)) Environment.Exit(0);
+    }
+
+    private bool Send(string text)
     {
         _trace?.Invoke("< " + text.TrimEnd());
         byte[] b = Encoding.UTF8.GetBytes(text);
@@ -92,11 +113,11 @@ public sealed class ControlConnection
             try
             {
                 TcpSocket.SendAll(_fd, b);
+                return true;
             }
             catch (PosixException)
             {
-                // The client is gone: nothing more to say to it; the session ends quietly.
-                Environment.Exit(0);
+                return false;
             }
         }
     }

@@ -150,22 +150,14 @@ public sealed class Session
 
     /// <summary>
     /// 220: ftpd_banner, or banner_file's lines as vsftpd sends them ("220-" before each, then
-    /// "220 " alone); a line never carries a CR (no forged replies).
+    /// "220 " alone); a line never carries a CR (no forged replies). False: the client is gone.
     /// </summary>
-    private void Greet()
-    {
-        if (BannerLines == null)
-        {
-            Control.Reply(ReplyCodes.ServiceReady, Config.FtpdBanner);
-            return;
-        }
-        Control.ReplyLines(ReplyCodes.ServiceReady, BannerLines, "");
-    }
+    private bool Greet() => Control.TryGreet(ReplyCodes.ServiceReady, BannerLines, Config.FtpdBanner);
 
-    /// <summary>Greets the client and runs both loops to the end of the session.</summary>
+    /// <summary>Greets the client and runs both loops to the end of the session (a client gone before its greeting ends it at once).</summary>
     public void Run()
     {
-        Greet();
+        if (!Greet()) return;
         if (!PreLogin.Run(this)) return;
         PostLogin.Run(this);
     }

@@ -1,4 +1,4 @@
-// Floods and pool health: QUIT probes are counted right.
+// Floods and pool health: reset connections cost no worker, QUIT probes are counted right, a stuck pool worker loses its client.
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -12,6 +12,74 @@ namespace FtpFork.Tests.Model;
 [TestFixture, Parallelizable(ParallelScope.All)]
 public class FloodTests
 {
+    /// <summary>Connects and resets (SO_LINGER 0), after reading the greeting when <paramref name="afterGreeting"/>.</summary>
+    private static void ConnectAndReset(int port, bool afterGreeting)
+    {
+        using var raw = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        raw.LingerState = new LingerOption(true, 0); // close() sends RST
+        raw.Connect(IPAddress.Loopback, port);
+        if (afterGreeting)
+        {
+            raw.ReceiveTimeout = 10000;
+            raw.Receive(new byte[512]);
+        }
+    }
+
+    /// <summary>Worker processes this master has started so far: those alive and those reaped (each logs "exited").</summary>
+    private static int Starts(ServerProcess s) =>
+        Regex.Matches(s.Log, @"worker \d+ exited").Count + ProcTools.Children(s.Pid).Count(p => ProcTools.State(p) != 'Z');
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ResetConnectionsCostNoWorker(bool afterGreeting)
+    {
+        using var s = ServerProcess.Start("worker_pool_size=1");
+        Assert.That(s.LogShows("1 pre-login worker(s) ready"), Is.True, ModelTools.Why(s));
+        ModelTools.WaitPool(s, 1);
+        const int resets = 30;
+        for (int i = 0; i < resets; i++) ConnectAndReset(s.Port, afterGreeting);
+        using (var c = s.Connect())
+        {
+            Assert.That(c.ReadReply().Code, Is.EqualTo(220), ModelTools.Why(s));
+            Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+            Assert.That(c.WaitForClose(10000), Is.True);
+        }
+        Assert.That(ProcTools.WaitUntil(() => ModelTools.SessionWorkers(s).Count == 0, ModelTools.Wait), Is.True, ModelTools.Why(s));
+        // Each reset cost a process start before; now at most the pool's growth (to 4) when one came while another was served.
+        Assert.That(Starts(s), Is.LessThanOrEqualTo(6), $"worker starts for {resets} reset connections" + ModelTools.Why(s));
+        Assert.That(s.Log, Does.Not.Contain("not taken back"), ModelTools.Why(s));
+        Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
+    }
+
+    [Test]
+    public void RealClientsAreGreetedDuringABoundedFloodOfResets()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=2");
+        Assert.That(s.LogShows("2 pre-login worker(s) ready"), Is.True, ModelTools.Why(s));
+        int resets = 0;
+        var flood = new Thread(() =>
+        {
+            for (int i = 0; i < 800; i++, resets++) ConnectAndReset(s.Port, afterGreeting: false);
+        });
+        flood.Start();
+        var slowest = TimeSpan.Zero;
+        for (int i = 0; i < 20 && flood.IsAlive; i++)
+        {
+            var started = DateTime.UtcNow;
+            using var c = s.Connect();
+            var r = c.ReadReply(10000);
+            Assert.That(r.Code, Is.EqualTo(220), $"real client {i} during the flood{ModelTools.Why(s)}");
+            if (DateTime.UtcNow - started > slowest) slowest = DateTime.UtcNow - started;
+            Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+        }
+        Assert.That(flood.Join(TimeSpan.FromSeconds(120)), Is.True, "the flood ends");
+        TestContext.Progress.WriteLine($"{resets} resets; slowest real client's greeting {slowest.TotalMilliseconds:F0} ms");
+        Assert.That(Starts(s), Is.LessThanOrEqualTo(16), $"worker starts for {resets} reset connections and 20 real clients" + ModelTools.Why(s));
+        using var after = ModelTools.LoggedIn(s);
+        Assert.That(after.Command("NOOP").Code, Is.EqualTo(200));
+        Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
+    }
+
     [Test]
     public void QuitProbesThatCloseAtOnceAreCountedAsSixBytes()
     {

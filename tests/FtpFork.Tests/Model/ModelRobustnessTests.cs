@@ -90,12 +90,10 @@ public class ModelRobustnessTests
             raw.LingerState = new LingerOption(true, 0); // close() sends RST
             raw.Connect(IPAddress.Loopback, s.Port);
         }
-        // Each reset client's worker exits with it, or (worker_reuse: the reset came after the 220,
-        // the client sent nothing) is taken back by the master; either way none is left serving it.
-        Assert.That(ProcTools.WaitUntil(() => ModelTools.SessionWorkers(s).Count == 0
-            && System.Text.RegularExpressions.Regex.Matches(s.Log, @"exited \(exit \d\), client|left after 0 byte\(s\); worker \d+ ").Count == 20,
-            TimeSpan.FromSeconds(20)),
-            Is.True, "every reset client's worker exited or came back" + ModelTools.Why(s));
+        // Each reset client is closed by the master before a hand-over, or its worker exits with it or
+        // (worker_reuse) comes back to the pool; either way none is left serving it (FloodTests counts the starts).
+        Assert.That(ProcTools.WaitUntil(() => ModelTools.SessionWorkers(s).Count == 0, TimeSpan.FromSeconds(20)),
+            Is.True, "no reset client's worker stays" + ModelTools.Why(s));
         Assert.That(ModelTools.Zombies(s.Pid), Is.Empty);
         Assert.That(s.Process.HasExited, Is.False);
         ModelTools.WaitPool(s, 2, atLeast: true);
