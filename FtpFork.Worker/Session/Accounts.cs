@@ -17,15 +17,34 @@ public static class Accounts
             s.Control.Reader.Buffered());
         if (!AuthRequest.ValidPassword(password) || request.Format().Length > AuthRequest.MaxBody)
             return AuthResult.Refused; // never sent: the master would end this worker for it
-        Channel.Send(s.ChannelFd, MessageType.Auth, request.Format(), s.Control.Fd);
-        var reply = Channel.Receive(s.ChannelFd);
-        if (reply == null) Environment.Exit(0); // the master is gone (shutting down): so is this session
+        Message? reply = null;
+        try
+        {
+            Channel.Send(s.ChannelFd, MessageType.Auth, request.Format(), s.Control.Fd);
+            reply = Channel.Receive(s.ChannelFd);
+        }
+        catch (PosixException e)
+        {
+            MasterGone(s, e.Message); // EPIPE, ECONNRESET: it died
+        }
+        if (reply == null) MasterGone(s, "its channel closed"); // shutting down, or killed
         if (reply.Value.Fd >= 0) Posix.Close(reply.Value.Fd);
         var result = reply.Value.Type == MessageType.AuthResult ? AuthResult.Parse(reply.Value.Body, out _) : null;
         // HERE only to a worker that already is the anonymous account in its root.
         if (result == null || (result.Verdict == AuthVerdict.Here && !s.Prelogin.Anonymous))
             throw new InvalidOperationException($"unexpected answer from the master: {reply.Value.Type}");
         return result;
+    }
+
+    /// <summary>
+    /// No login can be checked without the master: the client is told (421) and the session ends,
+    /// with one log line, as a session ends at a stop.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void MasterGone(Session s, string why)
+    {
+        s.Log($"{s.ClientIp}: the master is gone ({why}): no login can be checked; 421 and exit");
+        s.Control.CloseWith(Session.MasterGoneLine, 0);
     }
 
     /// <summary>

@@ -133,8 +133,10 @@ public sealed class ControlConnection
 
     /// <summary>
     /// vsftpd's close on a timeout or a stop (vsf_cmdio_write_exit): shutdown(SHUT_RD), the last reply, shutdown(SHUT_WR), exit.
-    /// Called from the signal thread; the write lock keeps it from interleaving with a reply.
+    /// Called from the signal thread (from the main thread when the master is gone); the write lock
+    /// keeps it from interleaving with a reply.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void CloseWith(string line, int exitCode)
     {
         Monitor.Enter(_writeLock); // never released: the process ends here

@@ -69,6 +69,7 @@ public sealed class Session
     public const string TimeoutLine = "421 Timeout.";
     public const string DataTimeoutLine = "421 Data timeout. Reconnect. Sorry.";
     public const string ShutdownLine = "421 Server is shutting down.";
+    public const string MasterGoneLine = "421 Service not available, closing control connection.";
 
     public Session(FtpConfig config, ControlConnection control, string clientIp, int channelFd, Action<string> log)
     {
