@@ -148,6 +148,10 @@ def verdict(t, v, f, ratio, want=None):
 
 
 print(f"\nFtpFork {a.ftpfork} vs vsftpd {a.vsftpd} — run {run}; {a.machine}")
+calib = next((r for r in recs if r.get("figure") == "calibration"), None)
+if calib:
+    print(f"calibration (bench/calib.c, CPU time): fork+exit+wait {calib.get('fork_exit_wait_ms')} ms, "
+          f"anonymous page fault {calib.get('page_fault_us')} µs, CPU loop {calib.get('cpu_loop_ms')} ms")
 loads = [r["load1_before"] for r in recs if r.get("load1_before") is not None]
 if loads:
     print(f"1-min load average before the session runs: min {min(loads):.1f}, max {max(loads):.1f} "

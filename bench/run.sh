@@ -67,6 +67,10 @@ VSFTPD=$(command -v vsftpd || echo /usr/sbin/vsftpd)
 command -v gcc >/dev/null 2>&1 || die "gcc is needed for the load generator (apt-get install gcc)"
 gcc -O2 -Wall -pthread -o "$TMP/loadgen" "$BENCH/loadgen.c" -lm || die "loadgen.c does not compile"
 LG=$TMP/loadgen
+# What kind of machine this is, before anything else runs: every table quotes this line.
+gcc -O2 -Wall -o "$TMP/calib" "$BENCH/calib.c" || die "calib.c does not compile"
+CALIB=$("$TMP/calib" -j)
+say "calibration: $CALIB (bench/calib.c: fork+exit+wait of a small C process, one anonymous page fault, a fixed CPU loop; CPU time)"
 for p in $PORT_V $PORT_F; do
   (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && die "port $p is in use: set BENCH_PORT_VSFTPD / BENCH_PORT_FTPFORK"
 done
@@ -213,6 +217,7 @@ for s in $SERVERS; do
 done
 XLOGIN=anon; [[ " $LOGINS " == *" anon "* ]] || XLOGIN=${LOGINS%% *}
 
+emit 0 machine none calibration "" "$CALIB"
 say "results: $RES  (rounds $ROUNDS, ${SECS}s per session run, logins: $LOGINS)"
 for r in $(seq 1 "$ROUNDS"); do
   say "round $r/$ROUNDS"

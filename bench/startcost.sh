@@ -12,6 +12,8 @@ P=${2:-1}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 gcc -O2 -Wall -o "$TMP/startcost" "$BENCH/startcost.c"
+gcc -O2 -Wall -o "$TMP/calib" "$BENCH/calib.c"
+"$TMP/calib"
 TLSMSG=()
 if [ -n "${STARTCOST_CERT:-}" ]; then
   printf 'TLSCERT\ncert=%s\nkey=%s\nca=' "$(base64 -w0 "$STARTCOST_CERT")" "$(base64 -w0 "${STARTCOST_KEY:-$STARTCOST_CERT}")" > "$TMP/tlscert"
