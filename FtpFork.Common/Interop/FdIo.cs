@@ -62,4 +62,20 @@ public static unsafe class FdIo
     /// <summary>poll(2) itself, EINTR retried: the two shapes above fill and read the array.</summary>
     private static void Poll(Pollfd[] fds, int timeoutMs) =>
         Posix.Check("poll", () => Syscall.poll(fds, (uint)fds.Length, timeoutMs));
+
+    /// <summary>
+    /// poll(2) for reading on two fds, no timeout, allocating nothing (the worker image's wait
+    /// loop). Bit 0: the first is readable (or at EOF, in error), bit 1: the second.
+    /// </summary>
+    public static int PollTwo(int a, int b)
+    {
+        Native.PollFd* fds = stackalloc Native.PollFd[2];
+        fds[0] = new Native.PollFd { Fd = a, Events = Native.POLLIN };
+        fds[1] = new Native.PollFd { Fd = b, Events = Native.POLLIN };
+        Posix.Check("poll", (nint)fds, &PollTwoCall);
+        const short any = Native.POLLIN | Native.POLLERR | Native.POLLHUP | Native.POLLNVAL;
+        return ((fds[0].Revents & any) != 0 ? 1 : 0) | ((fds[1].Revents & any) != 0 ? 2 : 0);
+    }
+
+    private static long PollTwoCall(nint fds) => Native.poll((Native.PollFd*)fds, 2, -1);
 }

@@ -93,4 +93,57 @@ public static class FdPassing
             handle.Free();
         }
     }
+
+    /// <summary>
+    /// Receive without allocating (the worker image's wait loop): one message into
+    /// <paramref name="buf"/>; its length (0 with fd -1 at EOF) and the fd passed with it
+    /// (close-on-exec) or -1. A message longer than the buffer, or with more than one fd, throws.
+    /// </summary>
+    public static unsafe int ReceiveInto(int sock, Span<byte> buf, out int fd)
+    {
+        fd = -1;
+        const int controlSize = 64; // CMSG_SPACE of a few ints
+        ulong* control = stackalloc ulong[controlSize / 8];
+        fixed (byte* p = buf)
+        {
+            var iov = new Native.IoVec { Base = p, Len = (nuint)buf.Length };
+            var msg = new Native.MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = controlSize };
+            long n = Posix.Check("recvmsg", (sock, (nint)(&msg)), &RecvMsg);
+            int count = 0;
+            if (msg.ControlLen >= (nuint)sizeof(Native.CmsgHdr))
+            {
+                var h = (Native.CmsgHdr*)control;
+                if (h->Level == Native.SOL_SOCKET && h->Type == Native.SCM_RIGHTS)
+                {
+                    int* fds = (int*)((byte*)control + sizeof(Native.CmsgHdr));
+                    count = (int)((h->Len - (nuint)sizeof(Native.CmsgHdr)) / sizeof(int));
+                    for (int i = 0; i < count; i++)
+                        if (i == 0) fd = fds[0]; else Posix.Close(fds[i]);
+                }
+            }
+            if ((msg.Flags & (Native.MSG_TRUNC | Native.MSG_CTRUNC)) != 0 || count > 1)
+            {
+                Posix.Close(fd);
+                fd = -1;
+                throw new PosixException("recvmsg(truncated)", Errno.EMSGSIZE);
+            }
+            return (int)n;
+        }
+    }
+
+    /// <summary>Send without allocating: one message, no fd; a peer that is gone throws (EPIPE, no SIGPIPE).</summary>
+    public static unsafe void SendBytes(int sock, ReadOnlySpan<byte> payload)
+    {
+        fixed (byte* p = payload)
+        {
+            var iov = new Native.IoVec { Base = p, Len = (nuint)payload.Length };
+            var msg = new Native.MsgHdr { Iov = &iov, IovLen = 1 };
+            long sent = Posix.Check("sendmsg", (sock, (nint)(&msg)), &SendMsg);
+            if (sent != payload.Length) throw new PosixException("sendmsg(short)", Errno.EMSGSIZE);
+        }
+    }
+
+    private static unsafe long RecvMsg((int Sock, nint Msg) a) => Native.recvmsg(a.Sock, (Native.MsgHdr*)a.Msg, Native.MSG_CMSG_CLOEXEC);
+
+    private static unsafe long SendMsg((int Sock, nint Msg) a) => Native.sendmsg(a.Sock, (Native.MsgHdr*)a.Msg, Native.MSG_NOSIGNAL);
 }

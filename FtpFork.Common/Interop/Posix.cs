@@ -9,14 +9,39 @@ public static class Posix
     /// The one EINTR loop: runs a call returning -1 on failure again while it fails with EINTR
     /// (SIGALRM interrupts calls); returns its result, with the errno read at once (0 on success).
     /// </summary>
-    internal static long Retrying(Func<long> call, out Errno error)
+    internal static unsafe long Retrying(Func<long> call, out Errno error) => Retrying(call, &Invoke, out error);
+
+    private static long Invoke(Func<long> call) => call();
+
+    /// <summary>
+    /// The same loop for a call that must not allocate (the worker image's wait loop): a function
+    /// pointer to a static method, its arguments as <paramref name="state"/> (a lambda would be
+    /// a delegate allocated at its first use).
+    /// </summary>
+    internal static unsafe long Retrying<T>(T state, delegate*<T, long> call, out Errno error)
     {
         while (true)
         {
-            long r = call();
+            long r = call(state);
             error = r == -1 ? Stdlib.GetLastError() : 0;
             if (error != Errno.EINTR) return r;
         }
+    }
+
+    /// <summary>As Check, allocating nothing unless it fails (see the Retrying above).</summary>
+    internal static unsafe long Check<T>(string name, T state, delegate*<T, long> call)
+    {
+        long r = Retrying(state, call, out Errno e);
+        if (r == -1) throw new PosixException(name, e);
+        return r;
+    }
+
+    /// <summary>As CheckOrAgain, allocating nothing unless it fails.</summary>
+    internal static unsafe long CheckOrAgain<T>(string name, T state, delegate*<T, long> call)
+    {
+        long r = Retrying(state, call, out Errno e);
+        if (r != -1 || e == Errno.EAGAIN) return r;
+        throw new PosixException(name, e);
     }
 
     /// <summary>A call returning -1 on failure, EINTR retried; any other failure throws.</summary>

@@ -32,7 +32,7 @@ public static unsafe class ProcessTitle
     }
 
     /// <summary>A /proc file read with one open and plain reads (no FileStream set-up in every new worker).</summary>
-    private static string ReadSmallFile(string path)
+    internal static string ReadSmallFile(string path)
     {
         int fd = Mono.Unix.Native.Syscall.open(path, Mono.Unix.Native.OpenFlags.O_RDONLY | Mono.Unix.Native.OpenFlags.O_CLOEXEC);
         if (fd < 0) throw new IOException($"open {path}: {Mono.Unix.Native.Stdlib.GetLastError()}");

@@ -53,6 +53,30 @@ public sealed unsafe class SignalWatch
         }
     }
 
+    /// <summary>
+    /// In a child forked after this watch was made in blocked mode (the worker image makes it once
+    /// for all its children): the mask the waiting thread gets in ppoll becomes the calling
+    /// thread's mask now without the watched signals, as Blocked would have computed it here. The
+    /// handlers are the process's dispositions, copied by fork; the counts live in the helper's
+    /// plain memory, copied too, and are 0 (the image kept the signals blocked); no pipe exists.
+    /// </summary>
+    public void Rebase()
+    {
+        if (_waitMask == IntPtr.Zero) throw new InvalidOperationException("Rebase of a watch that is not in blocked mode");
+        IntPtr none = Marshal.AllocHGlobal(Native.SigSetSize);
+        try
+        {
+            Native.sigemptyset(none);
+            int rc = Native.pthread_sigmask(Native.SIG_BLOCK, none, _waitMask);
+            if (rc != 0) throw new PosixException("pthread_sigmask", NativeConvert.ToErrno(rc));
+            foreach (var s in _names) Native.sigdelset(_waitMask, Number(s));
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(none);
+        }
+    }
+
     /// <summary>What a worker is spawned with blocked (see Blocked).</summary>
     public static readonly Sig[] WorkerSignals = { Sig.Alarm, Sig.Term, Sig.Int };
 
@@ -145,6 +169,8 @@ public sealed unsafe class SignalWatch
     };
 
     /// <summary>The signal's number on this system.</summary>
+    internal static int NumberOf(Sig s) => Number(s);
+
     private static int Number(Sig s) => NativeConvert.FromSignum(ToSignum(s));
 
     /// <summary>kill(2) with one of the watched signals (a gone process is not an error).</summary>
