@@ -34,7 +34,7 @@ public sealed class DataChannel
         int tries = ranged ? Math.Min(PortTries, c.PasvMaxPort - c.PasvMinPort + 1) * 2 : 1;
         for (int i = 0; i < tries; i++)
         {
-            int port = ranged ? Random.Shared.Next(c.PasvMinPort, c.PasvMaxPort + 1) : 0;
+            int port = ranged ? Entropy.Between(c.PasvMinPort, c.PasvMaxPort) : 0;
             int sock = -1;
             try
             {
