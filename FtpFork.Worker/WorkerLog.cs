@@ -11,7 +11,7 @@ public static class WorkerLog
         // string.Concat, not $"": an interpolation with a number rents from ArrayPool, whose first use
         // costs every new worker a per-core cache set-up.
         byte[] b = Encoding.UTF8.GetBytes(string.Concat(LocalClock.Stamp(), " ftpfork-worker[",
-            Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "]: ", line, "\n"));
+            Posix.GetPid().ToString(System.Globalization.CultureInfo.InvariantCulture), "]: ", line, "\n"));
         try
         {
             FdIo.Write(2, b); // one write(2) per line: lines of concurrent workers do not interleave

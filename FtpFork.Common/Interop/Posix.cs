@@ -62,6 +62,9 @@ public static class Posix
 
     public static uint Alarm(uint seconds) => Syscall.alarm(seconds);
 
+    /// <summary>getpid(2), asked each time: Environment.ProcessId is cached, and a forked child would report its parent's.</summary>
+    public static int GetPid() => Syscall.getpid();
+
     public static uint GetUid() => Syscall.getuid();
 
     public static void Close(int fd)

@@ -22,7 +22,7 @@ public static class Xferlog
     public static void Write(Session s, bool upload, bool ok, string path, long bytes, long ms)
     {
         string user = s.IsAnonymous ? "ftp" : s.User ?? "?";
-        byte[] b = Encoding.UTF8.GetBytes(Line(LocalClock.Ctime(), Environment.ProcessId, user, upload, ok, s.ClientIp, path, bytes, ms));
+        byte[] b = Encoding.UTF8.GetBytes(Line(LocalClock.Ctime(), Posix.GetPid(), user, upload, ok, s.ClientIp, path, bytes, ms));
         try
         {
             FdIo.Write(s.XferlogFd, b); // O_APPEND: lines of concurrent workers never interleave
