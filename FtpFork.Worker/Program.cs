@@ -7,7 +7,15 @@ namespace FtpFork.Worker;
 
 public static class Program
 {
+    /// <summary>A worker ends with _exit in both start modes (ProcessCalls.Exit says why).</summary>
     public static int Main(string[] args)
+    {
+        int code = Run();
+        ProcessCalls.Exit(code);
+        return code;
+    }
+
+    private static int Run()
     {
         // Until the signal thread runs, SIGTERM and SIGINT end this process as they always would
         // (a start stuck on a file it reads must not outlive a stopping master).

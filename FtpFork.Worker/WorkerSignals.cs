@@ -48,7 +48,7 @@ public static class WorkerSignals
                 s = _session;
                 if (s == null && sig is Sig.Term or Sig.Int)
                 {
-                    if (!_hasClient) Environment.Exit(0);
+                    if (!_hasClient) ProcessCalls.Exit(0);
                     _termPending = true;
                 }
             }

@@ -101,7 +101,7 @@ public sealed class ControlConnection
     private void Write(string text)
     {
         // The client is gone: nothing more to say to it; the session ends quietly.
-        if (!Send(text)) Environment.Exit(0);
+        if (!Send(text)) ProcessCalls.Exit(0);
     }
 
     private bool Send(string text)
@@ -148,6 +148,6 @@ public sealed class ControlConnection
             Posix.ShutdownWrite(Fd);
         }
         catch (PosixException) { }
-        Environment.Exit(exitCode);
+        ProcessCalls.Exit(exitCode);
     }
 }
