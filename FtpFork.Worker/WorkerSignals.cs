@@ -12,8 +12,7 @@ public static class WorkerSignals
     private static bool _hasClient, _termPending;
 
     /// <summary>Starts the signal thread on a watch made with SignalWatch.Blocked.</summary>
-    public static void Start(SignalWatch watch) =>
-        new Thread(() => SignalLoop(watch)) { IsBackground = true, Name = "signals" }.Start();
+    public static void Start(SignalWatch watch) => ProcessCalls.StartThread("signals", () => SignalLoop(watch));
 
     /// <summary>Whether a client is here (a SIGTERM is then kept for its session rather than fatal).</summary>
     public static void SetHasClient(bool hasClient)
