@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # FtpFork's one entry point: build (Native AOT into out/), run the demo server, test, bench.
 #   ./build.sh            build both programs into out/
-#   ./build.sh run [ARGS] build, then run the master on 127.0.0.1:2121 (ARGS go to the master)
+#   ./build.sh run [ARGS] build, then run the master (ARGS go to it): with no --config, ftpd.conf
+#                         (127.0.0.1:2121) serving out/demo-root; with --config FILE, FILE alone
 #   ./build.sh test       build, then run every test and list the skipped ones (CI=true: only
 #                         "needs root" and "needs IPv6" skips are allowed, see tests/report.py)
 #   ./build.sh bench      build, then run the benchmark against vsftpd (see bench/README.md)
 # FTPFORK_JIT=1 builds framework-dependent (JIT) binaries instead: faster to build, slower to start.
+# FTPFORK_NO_BUILD=1 makes run use the binaries already built (in $FTPFORK_BIN if set, else out/).
 set -euo pipefail
+CALLER=$PWD # relative paths in run's arguments are the caller's
 cd "$(dirname "$0")"
 ROOT=$PWD
 OUT=$ROOT/out
@@ -38,13 +41,33 @@ case "$cmd" in
   build)
     build ;;
   run)
-    build
-    root=$(demo_root)
-    port=2121
-    for a in "$@"; do case "$a" in listen_port=*) port=${a#listen_port=} ;; esac; done
-    echo "build.sh: starting the master on 127.0.0.1:$port, anonymous read-only root $root"
-    echo "build.sh: connect with:  curl ftp://127.0.0.1:$port/   or   lftp -p $port 127.0.0.1   (Ctrl-C stops it)"
-    exec "$OUT/ftpfork" --config "$ROOT/ftpd.conf" -o "anon_root=$root" "$@" ;;
+    # With the user's --config, their file (and its anon_root) as it is; the demo root is for a bare run.
+    configs=()
+    args=("$@")
+    for ((i = 0; i < ${#args[@]}; i++)); do
+      case "${args[i]}" in
+        -c|--config) i=$((i + 1)); f=${args[i]:-} ;;
+        --config=*) f=${args[i]#--config=}; args[i]=--config; args=("${args[@]:0:i+1}" "$f" "${args[@]:i+1}"); i=$((i + 1)) ;;
+        *) continue ;;
+      esac
+      case "$f" in /*|'') ;; *) f=$CALLER/$f; [ $i -lt ${#args[@]} ] && args[i]=$f ;; esac
+      configs+=("$f")
+    done
+    set -- ${args[@]+"${args[@]}"}
+    if [ ${#configs[@]} -gt 1 ]; then
+      echo "build.sh: --config given ${#configs[@]} times (${configs[*]}): give one" >&2
+      exit 2
+    fi
+    [ "${FTPFORK_NO_BUILD:-0}" = 1 ] || build
+    master=${FTPFORK_BIN:-$OUT}/ftpfork
+    if [ ${#configs[@]} = 0 ]; then
+      root=$(demo_root)
+      set -- --config "$ROOT/ftpd.conf" -o "anon_root=$root" "$@"
+      echo "build.sh: serving the demo root $root anonymously (read-only)"
+    fi
+    where=$("$master" "$@" --check 2>/dev/null | sed -n 's/^listen_address=//p; s/^listen_port=//p' | paste -sd: || true)
+    echo "build.sh: starting the master on ${where:-the configured address} (Ctrl-C stops it)"
+    exec "$master" "$@" ;;
   test)
     build
     results=$(mktemp -d)

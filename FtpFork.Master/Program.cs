@@ -33,6 +33,12 @@ public static class Program
             Console.Error.Write(HelpText.AutoBuild(result, h => h, e => e, maxDisplayWidth: 80));
             return 2;
         }
+        if (ConfigCount(args) > 1)
+        {
+            // CommandLineParser (AllowMultiInstance, for -o) would keep the last one silently.
+            Console.Error.WriteLine("ftpfork: --config given more than once: give one file (-o key=value overrides it)");
+            return 2;
+        }
         var opts = ((Parsed<Options>)result).Value;
 
         FtpConfig config;
@@ -64,6 +70,19 @@ public static class Program
             if (args[i] is "-c" or "--config" or "-o" or "--option" && (i + 1 == args.Length || args[i + 1].StartsWith('-')))
                 return args[i];
         return null;
+    }
+
+    /// <summary>How many -c/--config options the command line has (a value that follows one is skipped).</summary>
+    private static int ConfigCount(string[] args)
+    {
+        int n = 0;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "-c" or "--config") { n++; i++; }
+            else if (args[i].StartsWith("--config=", StringComparison.Ordinal) || (args[i].StartsWith("-c", StringComparison.Ordinal) && !args[i].StartsWith("--"))) n++;
+            else if (args[i] is "-o" or "--option") i++;
+        }
+        return n;
     }
 
     private static FtpConfig LoadConfig(Options opts, Dictionary<string, string> origins)
