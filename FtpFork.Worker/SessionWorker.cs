@@ -43,7 +43,7 @@ public static class SessionWorker
         }
         catch (Exception e) when (e is PosixException or InvalidOperationException)
         {
-            session.Log($"{h.ClientIp}: {h.User}: cannot change identity: {e.Message}");
+            session.Log($"{h.ClientIp}: {Common.Text.LogText.Escape(h.User)}: cannot change identity: {e.Message}");
             session.Control.Reply(ReplyCodes.SyntaxError, "OOPS: cannot change to the user's identity.");
             return 1;
         }

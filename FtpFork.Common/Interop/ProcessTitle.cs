@@ -1,5 +1,6 @@
 // Rewrites this process's argv area so ps and /proc/PID/cmdline show a title, as vsftpd does.
 using System.Text;
+using FtpFork.Common.Text;
 
 namespace FtpFork.Common.Interop;
 
@@ -46,11 +47,11 @@ public static unsafe class ProcessTitle
         }
     }
 
-    /// <summary>Sets the title to "prefix: text", cut to the room the argv area has.</summary>
+    /// <summary>Sets the title to "prefix: text" (control characters escaped: ps output is a terminal's), cut to the room the argv area has.</summary>
     public static void Set(string text)
     {
         if (_length == 0) return;
-        byte[] b = Encoding.UTF8.GetBytes($"{_prefix}: {text}");
+        byte[] b = Encoding.UTF8.GetBytes($"{_prefix}: {LogText.Escape(text)}");
         int n = Math.Min(b.Length, _length - 1);
         new Span<byte>(_start, _length).Clear();
         b.AsSpan(0, n).CopyTo(new Span<byte>(_start, n));

@@ -1,6 +1,7 @@
 // USER and PASS: name checks and deny lists at USER; PASS asks the master; failed-login delay and limit.
 using FtpFork.Common.Accounts;
 using FtpFork.Common.Ipc;
+using FtpFork.Common.Text;
 
 namespace FtpFork.Worker;
 
@@ -75,7 +76,7 @@ public static class LoginCommands
         s.FailedLogins++;
         if (s.Config.DelayFailedLogin > 0) Thread.Sleep(s.Config.DelayFailedLogin * 1000);
         s.Control.Reply(ReplyCodes.NotLoggedIn, "Login incorrect.");
-        s.Log($"{s.ClientIp}: failed login as {user} ({s.FailedLogins})");
+        s.Log($"{s.ClientIp}: failed login as {LogText.Escape(user)} ({s.FailedLogins})");
         if (s.Config.MaxLoginFails > 0 && s.FailedLogins >= s.Config.MaxLoginFails) s.QuitRequested = true;
     }
 }

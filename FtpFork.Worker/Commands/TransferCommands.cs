@@ -1,5 +1,6 @@
 // The file transfer commands: RETR (sendfile or ASCII), STOR, APPE and STOU (streamed to disk), with REST.
 using FtpFork.Common.Interop;
+using FtpFork.Common.Text;
 
 namespace FtpFork.Worker;
 
@@ -89,7 +90,7 @@ public static class TransferCommands
             s.Config.LockUploadFiles ? f => Lock(s, f, exclusive: true) : null);
         if (opened is not int fd)
         {
-            s.Log($"{s.ClientIp}: cannot create {path.Virtual}: {err}");
+            s.Log($"{s.ClientIp}: cannot create {LogText.Escape(path.Virtual)}: {err}");
             s.Control.Reply(ReplyCodes.BadFileName, "Could not create file.");
             return;
         }
@@ -164,6 +165,6 @@ public static class TransferCommands
         long ms = Environment.TickCount64 - started;
         if (s.XferlogFd >= 0) Xferlog.Write(s, upload: verb != "RETR", ok: r == PumpResult.Ok, file, pump.Bytes, ms);
         if (s.Config.LogFtpProtocol)
-            s.Log($"{s.ClientIp}: {verb} {file}: {r}, {pump.Bytes} bytes in {ms} ms, {pump.ManagedBytes} bytes through managed memory");
+            s.Log($"{s.ClientIp}: {verb} {LogText.Escape(file)}: {r}, {pump.Bytes} bytes in {ms} ms, {pump.ManagedBytes} bytes through managed memory");
     }
 }

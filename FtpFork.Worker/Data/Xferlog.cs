@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Text;
 using FtpFork.Common.Interop;
+using FtpFork.Common.Text;
 
 namespace FtpFork.Worker;
 
@@ -14,9 +15,9 @@ public static class Xferlog
     public static string Line(string stamp, int pid, string user, bool upload, bool ok, string ip, string path, long bytes, long ms)
     {
         double kbps = bytes / 1024.0 / Math.Max(ms, 1) * 1000.0;
-        string clean = path.Replace('\n', '?').Replace('\r', '?').Replace("\"", "\\\"");
+        string clean = LogText.Escape(path).Replace("\"", "\\\""); // no control character, no unquoted quote
         return string.Create(CultureInfo.InvariantCulture,
-            $"{stamp} [pid {pid}] [{user}] {(ok ? "OK" : "FAIL")} {(upload ? "UPLOAD" : "DOWNLOAD")}: Client \"{ip}\", \"{clean}\", {bytes} bytes, {kbps:0.00}Kbyte/sec\n");
+            $"{stamp} [pid {pid}] [{LogText.Escape(user)}] {(ok ? "OK" : "FAIL")} {(upload ? "UPLOAD" : "DOWNLOAD")}: Client \"{ip}\", \"{clean}\", {bytes} bytes, {kbps:0.00}Kbyte/sec\n");
     }
 
     public static void Write(Session s, bool upload, bool ok, string path, long bytes, long ms)

@@ -1,6 +1,7 @@
 // The pre-login worker's side of a login: it cannot check a password, so it asks the master and acts on the verdict.
 using FtpFork.Common.Interop;
 using FtpFork.Common.Ipc;
+using FtpFork.Common.Text;
 
 namespace FtpFork.Worker;
 
@@ -75,7 +76,7 @@ public static class Accounts
         if (chrooted && !s.Config.AllowWriteableChroot && PrivilegeDrop.RootWritable())
         {
             s.Control.Reply(ReplyCodes.SyntaxError, "OOPS: ftpfork: refusing to run with writable root inside chroot()");
-            s.Log($"{s.ClientIp}: {user}: refused: writable chroot root {chroot} (allow_writeable_chroot=NO)");
+            s.Log($"{s.ClientIp}: {LogText.Escape(user)}: refused: writable chroot root {LogText.Escape(chroot)} (allow_writeable_chroot=NO)");
             return false;
         }
         s.User = user;
@@ -83,7 +84,7 @@ public static class Accounts
         s.Files = new FileSystemView(viewRoot) { Cwd = cwd, DenyPattern = s.Config.DenyFile, HidePattern = s.Config.HideFile };
         if (s.Config.DelaySuccessfulLogin > 0) Thread.Sleep(s.Config.DelaySuccessfulLogin * 1000);
         DirMessage.Reply(s, ReplyCodes.LoginOk, "Login successful.");
-        s.Log($"{s.ClientIp}: login as {s.User}");
+        s.Log($"{s.ClientIp}: login as {LogText.Escape(user)}");
         return true;
     }
 }

@@ -2,6 +2,7 @@
 using System.Net;
 using System.Text;
 using FtpFork.Common.Interop;
+using FtpFork.Common.Text;
 
 namespace FtpFork.Worker;
 
@@ -55,7 +56,7 @@ public sealed class ControlConnection
     {
         var line = _reader.ReadLine();
         if (_trace != null && line.Status == LineStatus.Ok)
-            _trace("> " + (line.Text.StartsWith("PASS ", StringComparison.OrdinalIgnoreCase) ? "PASS <hidden>" : line.Text));
+            _trace("> " + (line.Text.StartsWith("PASS ", StringComparison.OrdinalIgnoreCase) ? "PASS <hidden>" : LogText.Escape(line.Text)));
         return line;
     }
 
