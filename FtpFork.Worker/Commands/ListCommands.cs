@@ -65,7 +65,7 @@ public static class ListCommands
         var st = p.Stat!.Value;
         string line = ListFormat.MlsxLine(new FileEntry(p.Virtual, st), s.MlstFacts,
             DownloadRules.PermFact(s, st, p.Real, parent), Style(s));
-        s.Control.ReplyMulti(ReplyCodes.FileActionOk, "Listing " + p.Virtual, new[] { " " + OneLine(line.TrimEnd('\r', '\n')) }, "End");
+        s.Control.ReplyMulti(ReplyCodes.FileActionOk, "Listing " + p.Virtual, new[] { " " + line[..^2] }, "End"); // its own CRLF off
     }
 
     /// <summary>STAT: the session's status (211), or with an argument a LIST over the control connection (212 directory, 213 otherwise).</summary>
@@ -85,15 +85,10 @@ public static class ListCommands
         }
         var r = ListRequest.Parse(arg);
         bool isDir = !r.DirOnly && s.Files.ResolveDirectory(r.Path.Length == 0 ? "." : r.Path) != null;
-        string text = Lister.LongText(Collect(s, arg), Style(s), Now);
-        string[] parts = text.Split("\r\n", StringSplitOptions.None);
-        var lines = new string[parts.Length - 1];
-        for (int i = 0; i < lines.Length; i++) lines[i] = OneLine(parts[i]);
+        // One line per entry, made apart: a name's own CR LF stays in its line (ReplyMulti escapes it).
+        var lines = Lister.LongLines(Collect(s, arg), Style(s), Now);
         s.Control.ReplyMulti(isDir ? ReplyCodes.DirectoryStatus : ReplyCodes.FileStatus, "Status follows:", lines, "End of status");
     }
-
-    /// <summary>A name on the control connection never carries CR or LF (no forged reply lines).</summary>
-    private static string OneLine(string line) => line.Replace('\r', '?').Replace('\n', '?');
 
     private static IEnumerable<string> StatusLines(Session s)
     {

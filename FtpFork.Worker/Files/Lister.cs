@@ -152,16 +152,24 @@ public static class Lister
     public static string LongText(IReadOnlyList<ListGroup> groups, ListStyle style, long nowSec)
     {
         var sb = new System.Text.StringBuilder();
+        foreach (var line in LongLines(groups, style, nowSec)) sb.Append(line).Append("\r\n");
+        return sb.ToString();
+    }
+
+    /// <summary>LongText's lines, each without its CRLF (STAT sends them as reply lines; a name may hold a CR or LF of its own).</summary>
+    public static List<string> LongLines(IReadOnlyList<ListGroup> groups, ListStyle style, long nowSec)
+    {
+        var lines = new List<string>();
         for (int i = 0; i < groups.Count; i++)
         {
             if (groups[i].Header != null)
             {
-                if (i > 0) sb.Append("\r\n");
-                sb.Append(groups[i].Header).Append(":\r\n");
+                if (i > 0) lines.Add("");
+                lines.Add(groups[i].Header + ":");
             }
-            foreach (var e in groups[i].Entries) sb.Append(ListFormat.LsLine(e, style, nowSec));
+            foreach (var e in groups[i].Entries) lines.Add(ListFormat.LsLine(e, style, nowSec)[..^2]);
         }
-        return sb.ToString();
+        return lines;
     }
 
     /// <summary>

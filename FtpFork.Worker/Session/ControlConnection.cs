@@ -61,7 +61,32 @@ public sealed class ControlConnection
     }
 
     /// <summary>A one-line reply "code text".</summary>
-    public void Reply(int code, string text) => Write($"{code} {text}\r\n");
+    public void Reply(int code, string text) => Write($"{code} {OneLine(text)}\r\n");
+
+    /// <summary>
+    /// Reply text never carries a line end of its own (a name with CR LF in it must not forge a
+    /// reply): a CR becomes CR NUL (RFC 959's rule for pathnames) and an LF NUL (as vsftpd's
+    /// vsf_cmdio_write), so CR LF becomes CR NUL, as in both.
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        if (text.AsSpan().IndexOfAny('\r', '\n') < 0) return text;
+        var sb = new StringBuilder(text.Length + 4);
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\r')
+            {
+                sb.Append("\r\0");
+                if (i + 1 < text.Length && text[i + 1] == '\n') i++;
+            }
+            else
+            {
+                sb.Append(c == '\n' ? '\0' : c);
+            }
+        }
+        return sb.ToString();
+    }
 
     /// <summary>A multi-line reply: "code-first", the middle lines as given, "code last".</summary>
     public void ReplyMulti(int code, string first, IEnumerable<string> middle, string last) =>
@@ -70,9 +95,9 @@ public sealed class ControlConnection
     private static string MultiText(int code, string first, IEnumerable<string> middle, string last)
     {
         var sb = new StringBuilder();
-        sb.Append(code).Append('-').Append(first).Append("\r\n");
-        foreach (var m in middle) sb.Append(m).Append("\r\n");
-        sb.Append(code).Append(' ').Append(last).Append("\r\n");
+        sb.Append(code).Append('-').Append(OneLine(first)).Append("\r\n");
+        foreach (var m in middle) sb.Append(OneLine(m)).Append("\r\n");
+        sb.Append(code).Append(' ').Append(OneLine(last)).Append("\r\n");
         return sb.ToString();
     }
 
@@ -93,7 +118,7 @@ public sealed class ControlConnection
     /// </summary>
     public bool TryGreet(int code, IReadOnlyList<string>? lines, string text)
     {
-        if (lines == null) return Send($"{code} {text}\r\n");
+        if (lines == null) return Send($"{code} {OneLine(text)}\r\n");
         var rest = new List<string>();
         for (int i = 1; i < lines.Count; i++) rest.Add($"{code}-{lines[i]}");
         return Send(MultiText(code, lines[0], rest, ""));

@@ -1,4 +1,4 @@
-// Names a client or a disk chose forge no log line and no terminal sequence in a title.
+// Names a client or a disk chose forge no log line, no terminal sequence in a title, and no control-connection reply.
 using System.Text;
 using FtpFork.Common.Text;
 using FtpFork.Tests.Harness;
@@ -44,6 +44,41 @@ public class InjectionTests
         Assert.That(ProcTools.WaitUntil(() => (title = ProcTools.Title(worker)).Contains("STOR"), ModelTools.Wait), Is.True, title);
         Assert.That(title, Does.Contain(@"STOR /pub/t\x1b]0;owned\x07"));
         Assert.That(title.Any(char.IsControl), Is.False, title);
+    }
+
+    [Test]
+    public void StatOfANameWithCrLfForgesNoReply()
+    {
+        using var server = ServerProcess.Start();
+        File.WriteAllText(Path.Combine(server.Root, "inj\r\n221 Goodbye fake"), "x");
+        File.WriteAllText(Path.Combine(server.Root, "lf\n230 fake"), "x");
+        File.WriteAllText(Path.Combine(server.Root, "m\rx"), "x");
+        using var c = DataClient.LoggedIn(server);
+        var stat = c.Command("STAT /");
+        Assert.That(stat.Code, Is.EqualTo(212), stat.ToString());
+        Assert.That(stat.Lines, Has.None.StartsWith("221").And.None.StartsWith("230"), stat.ToString());
+        Assert.That(stat.Lines, Has.Some.EndsWith(" inj\r\0" + "221 Goodbye fake"), "CR LF in a name is CR NUL (RFC 959, vsftpd)");
+        Assert.That(stat.Lines, Has.Some.EndsWith(" lf\0" + "230 fake"), "a lone LF is NUL (vsftpd)");
+        Assert.That(c.Command("NOOP").ToString(), Is.EqualTo("200 NOOP ok."), "the next reply is the NOOP's");
+        var mlst = c.Command("MLST m\rx");
+        Assert.That(mlst.Code, Is.EqualTo(250), mlst.ToString());
+        Assert.That(mlst.Lines[1], Does.EndWith(" /m\r\0x"), "a lone CR is CR NUL");
+        var mkd = c.Command("MKD /x\r226 fake");
+        Assert.That(mkd.Lines, Has.Length.EqualTo(1));
+        Assert.That(c.Command("NOOP").ToString(), Is.EqualTo("200 NOOP ok."));
+    }
+
+    [Test]
+    public void RepliesNeverCarryTheClientsCr()
+    {
+        using var server = ServerProcess.Start(DataClient.AnonWritable.Append("anon_mkdir_write_enable=YES").ToArray());
+        DataClient.WritableDir(server);
+        using var c = DataClient.LoggedIn(server);
+        var mkd = c.Command("MKD /pub/x\r226 fake");
+        Assert.That(mkd.ToString(), Is.EqualTo("257 \"/pub/x\r\0" + "226 fake\" created"));
+        Assert.That(c.Command("CWD /pub/x\r226 fake").Code, Is.EqualTo(250));
+        Assert.That(c.Command("PWD").ToString(), Is.EqualTo("257 \"/pub/x\r\0" + "226 fake\" is the current directory"));
+        Assert.That(c.Command("HELP a\rb").ToString(), Is.EqualTo("501 Unknown command A\r\0B."));
     }
 
     [TestCase("plain name", "plain name")]
