@@ -148,7 +148,9 @@ public sealed class LoginPolicy
             ViewRoot: _root && chroot ? "/" : chroot ? Path.GetFullPath(dir) : "/",
             Cwd: chroot ? cwd : Path.GetFullPath(dir),
             Umask: anonPerms ? c.AnonUmask : c.LocalUmask,
-            ClientIp: ip, ClientPort: port, Type: r.Type, Utf8: r.Utf8, Pending: r.Pending);
+            ClientIp: ip, ClientPort: port, Type: r.Type, Utf8: r.Utf8, Pending: r.Pending,
+            // TLS: the session state goes on opaque; the key only where data connections may need full handshakes.
+            Pbsz: r.Pbsz, Prot: r.Prot, Tls: r.Tls, TlsCert: r.Tls != "" && !c.RequireSslReuse);
         // The pre-login worker is already this session's identity, root and config: it keeps the session.
         bool inPlace = anon && Prelogin.Anonymous && ReferenceEquals(c, _c) && h.Uid == Prelogin.Uid &&
             h.Gid == Prelogin.Gid && h.Chroot == Prelogin.Root && h.Cwd == "/";

@@ -94,16 +94,28 @@ public sealed partial class MasterLoop
         var verdict = o.Session == null ? (o.Oops == null ? AuthResult.Refused : AuthResult.Oops(o.Oops)) : o.InPlace ? AuthResult.Here : AuthResult.Moved;
         if (o.Session != null && _stopping) verdict = AuthResult.Oops("Server is shutting down.");
         else if (o.InPlace) w.LoggedIn = true; // the session stays: no second AUTH is ever accepted from it
+        else if (o.Session != null && o.Session.Tls != "" && w.ClientLocal == null)
+        {
+            verdict = AuthResult.Oops("cannot start the session."); // the client was gone before its address was read
+        }
         else if (o.Session != null)
         {
             try
             {
-                var session = _pool.SpawnSession(o.Session with { ClientCount = w.ClientCount }, o.ConfigText, fd);
+                var h = o.Session with { ClientCount = w.ClientCount };
+                if (h.Tls != "" && w.ClientLocal is { } local)
+                {
+                    // The control fd is the relay's socketpair: the session worker learns the TCP ends from the master.
+                    var a = local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address;
+                    h = h with { LocalIp = a.ToString(), LocalPort = local.Port };
+                }
+                var session = _pool.SpawnSession(h, o.ConfigText, fd);
+                w.IsRelay = h.Tls != "";
                 session.ClientIp = w.ClientIp;
                 session.ClientPort = w.ClientPort;
                 session.ClientCount = w.ClientCount;
                 w.ClientIp = null; // the slot follows the client: released when the session worker is reaped
-                _log($"worker {w.Pid}: session moved to worker {session.Pid}");
+                _log($"worker {w.Pid}: session moved to worker {session.Pid}{(w.IsRelay ? $" (worker {w.Pid} stays as its TLS relay)" : "")}");
             }
             catch (PosixException e)
             {

@@ -125,7 +125,7 @@ public sealed partial class MasterLoop
                     var w = _pool.Reaped(pid);
                     if (w is { IsSession: false, Ready: false, ClientIp: null }) diedStarting++;
                     if (w?.ClientIp != null) _limits.Release(w.ClientIp);
-                    _log($"worker {pid} exited ({how}){(w?.ClientIp != null ? $", client {w.ClientIp}" : "")}");
+                    _log($"{(w is { IsRelay: true } ? "TLS relay" : "worker")} {pid} exited ({how}){(w?.ClientIp != null ? $", client {w.ClientIp}" : "")}");
                     if (w is { ClientIp: null, IsSession: false } && how != "exit 0" && !_stopping)
                     {
                         // A pool worker that fails before any client would be restarted at once, forever:
@@ -263,6 +263,8 @@ public sealed partial class MasterLoop
             }
             w.ClientIp = ip;
             w.ClientPort = port;
+            // A TLS session moves to its session worker without the TCP socket: it binds PASV here.
+            if (_config.SslEnable && client.LocalEndPoint is IPEndPoint local) w.ClientLocal = local;
             w.ClientCount = _limits.Clients;
             w.HandedAt = Environment.TickCount64;
             if (_config.WorkerReuse) w.ClientSocket = Posix.Identity(fd);

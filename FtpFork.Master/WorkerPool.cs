@@ -133,6 +133,7 @@ public sealed partial class WorkerPool
         {
             Channel.Send(mine, MessageType.Session, h.Format(), controlFd);
             Channel.Send(mine, MessageType.Config, configText, XferlogFd);
+            if (h.TlsCert) Channel.Send(mine, MessageType.TlsCert, (Tls ?? throw new InvalidOperationException("TLS session without certificates")).Format());
         }
         catch (PosixException)
         {

@@ -9,6 +9,10 @@ public sealed class WorkerProc
     /// <summary>The client's address once a client was handed over; null while in the pool.</summary>
     public string? ClientIp { get; set; }
     public int ClientPort { get; set; }
+    /// <summary>The server's end of the client's connection (ssl_enable: what a relayed TLS session's worker binds PASV on).</summary>
+    public System.Net.IPEndPoint? ClientLocal { get; set; }
+    /// <summary>A pre-login worker that stays as its moved session's TLS relay (after its login's OK).</summary>
+    public bool IsRelay { get; set; }
     /// <summary>Clients connected when this one was handed over, itself included (STAT shows it, as vsftpd).</summary>
     public int ClientCount { get; set; }
     /// <summary>A logged-in session's worker (started with the user's identity), never a pool worker.</summary>

@@ -81,8 +81,24 @@ public static class PoolWorker
             WorkerSignals.Publish(session);
             session.Run();
             session.Control.Finish();
+            if (session.MovedAs != null && session.Control.Relay != null) return StayAsRelay(session);
+            session.Control.EndTls();
             if (!BackToPool(session)) return 0;
         }
+    }
+
+    /// <summary>
+    /// The session moved to a process with the user's identity, but its TLS state cannot move:
+    /// this process (nopriv_user in the empty chroot, or the anonymous account) relays between the
+    /// client's TLS connection and the session worker's socketpair until either ends. It holds
+    /// nothing else: no channel to the master, no copy of the session's end of the pair.
+    /// </summary>
+    private static int StayAsRelay(Session s)
+    {
+        ProcessTitle.Set($"{s.ClientIp}: {s.MovedAs}: TLS relay");
+        Posix.Close(Channel.WorkerFd);
+        s.Control.EndTls(Timeout.Infinite);
+        return 0;
     }
 
     /// <summary>

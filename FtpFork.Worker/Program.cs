@@ -1,4 +1,5 @@
 // Entry point of a worker: reads the master's first message and becomes a pool worker or a session's worker.
+using System.Net;
 using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
 using FtpFork.Common.Ipc;
@@ -40,13 +41,14 @@ public static class Program
     }
 
     /// <summary>The session of a client on the control fd: TCP_NODELAY set, the channel to the master known.</summary>
-    internal static Session NewSession(FtpConfig config, int fd, string ip)
+    /// <remarks>With <paramref name="local"/> and <paramref name="peer"/>, fd is a TLS relay's socketpair end (the relay set TCP_NODELAY on the TCP socket).</remarks>
+    internal static Session NewSession(FtpConfig config, int fd, string ip, IPEndPoint? local = null, IPEndPoint? peer = null)
     {
         // Replies are small writes in a row (150 then 226): without TCP_NODELAY, Nagle holds the
         // second one until the client's delayed ACK, ~40 ms per transfer.
-        TcpSocket.SetNoDelay(fd);
+        if (local == null) TcpSocket.SetNoDelay(fd);
         Action<string> log = WorkerLog.Write;
-        var control = new ControlConnection(fd, config.LogFtpProtocol ? log : null);
+        var control = new ControlConnection(fd, config.LogFtpProtocol ? log : null, local, peer);
         return new Session(config, control, ip, Channel.WorkerFd, log);
     }
 

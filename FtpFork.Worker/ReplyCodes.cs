@@ -19,6 +19,7 @@ public static class ReplyCodes
     public const int PassiveMode = 227;
     public const int ExtendedPassiveMode = 229;
     public const int LoginOk = 230;
+    public const int AuthOk = 234;
     public const int FileActionOk = 250;
     public const int PathCreated = 257;
     public const int NeedPassword = 331;
@@ -36,7 +37,13 @@ public static class ReplyCodes
     public const int BadSequence = 503;
     public const int BadParameter = 504;
     public const int BadNetworkProtocol = 522;
+    /// <summary>522 too, for TLS: "Data connections must be encrypted." and "SSL connection failed..." (vsftpd's FTP_NEEDENCRYPT, FTP_DATATLSBAD).</summary>
+    public const int DataTlsRequired = 522;
     public const int NotLoggedIn = 530;
+    /// <summary>RFC 4217: the server will not clear the command channel (CCC).</summary>
+    public const int PolicyRefusesClear = 534;
+    /// <summary>vsftpd's FTP_NOHANDLEPROT: PROT S and PROT E.</summary>
+    public const int ProtNotSupported = 536;
     public const int FileNotFound = 550;
     public const int ExceededStorage = 552;
     public const int BadFileName = 553;

@@ -1,4 +1,5 @@
 // A logged-in session's worker: a spare (SPARE, READY) that SESSION turns into the user's process, then post-login.
+using System.Net;
 using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
 using FtpFork.Common.Ipc;
@@ -31,9 +32,26 @@ public static class SessionWorker
         if (cm is not { Type: MessageType.Config }) return Program.Fail("expected CONFIG after SESSION");
         var config = ConfigParser.Apply(FtpConfig.Defaults, cm.Value.Body, "(from master)");
         Preload.ForConfig(config);
+        TlsContext? tls = null;
+        if (h.Tls != "")
+        {
+            // Made before the drop (libssl is on the disk a chroot hides); no key unless data
+            // connections may need full handshakes (require_ssl_reuse=NO: TLSCERT follows).
+            TlsMaterial? m = null;
+            if (h.TlsCert)
+            {
+                var tm = Channel.Receive(Channel.WorkerFd);
+                if (tm is not { Type: MessageType.TlsCert }) return Program.Fail("expected TLSCERT after CONFIG");
+                m = TlsMaterial.Parse(tm.Value.Body);
+            }
+            tls = TlsSetup.Context(config, m);
+        }
         // The client is here: a SIGTERM from now on is kept for the session (421), not fatal.
         var watch = SignalWatch.Blocked(SignalWatch.WorkerSignals);
-        var session = Program.NewSession(config, first.Fd, h.ClientIp);
+        var session = h.Tls == "" ? Program.NewSession(config, first.Fd, h.ClientIp)
+            : Program.NewSession(config, first.Fd, h.ClientIp, new IPEndPoint(IPAddress.Parse(h.LocalIp), h.LocalPort),
+                new IPEndPoint(IPAddress.Parse(h.ClientIp), h.ClientPort));
+        session.Tls = tls;
         session.ClientCountAtStart = h.ClientCount;
         session.XferlogFd = cm.Value.Fd;
         try
@@ -48,11 +66,34 @@ public static class SessionWorker
             return 1;
         }
         Posix.Umask(h.Umask);
+        if (tls != null && !ImportTls(session, tls, h)) return 1;
         WorkerSignals.Start(watch);
         WorkerSignals.Publish(session);
         if (!Accounts.Resume(session, h)) return 1;
         PostLogin.Run(session);
         session.Control.Finish();
         return 0;
+    }
+
+    /// <summary>
+    /// After the identity change only: the pre-login worker's TLS state (ticket key, session-id
+    /// context, the control connection's session) parsed and installed, so the client's data
+    /// connections resume its control connection's session here.
+    /// </summary>
+    private static bool ImportTls(Session s, TlsContext tls, SessionHandoff h)
+    {
+        try
+        {
+            var r = TlsResume.Parse(h.Tls);
+            tls.Import(r.TicketKeys, r.SidContext, r.Session);
+            s.ControlCertDigest = r.PeerCertDigest;
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or TlsException)
+        {
+            s.Log($"{h.ClientIp}: {h.User}: bad TLS state from the pre-login worker: {e.Message}");
+            s.Control.Reply(ReplyCodes.ServiceNotAvailable, "OOPS: cannot resume the TLS session.");
+            return false;
+        }
     }
 }

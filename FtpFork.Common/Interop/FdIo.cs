@@ -37,6 +37,13 @@ public static unsafe class FdIo
         return n == buf.Length ? buf : buf.AsSpan(0, n).ToArray();
     }
 
+    /// <summary>O_NONBLOCK on (a TLS relay's sockets: OpenSSL then reports "would block" instead of waiting).</summary>
+    public static void SetNonBlocking(int fd)
+    {
+        long flags = Posix.Check("fcntl(F_GETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_GETFL));
+        Posix.Check("fcntl(F_SETFL)", () => Syscall.fcntl(fd, FcntlCommand.F_SETFL, flags | (long)OpenFlags.O_NONBLOCK));
+    }
+
     /// <summary>Polls fds for readability; returns which are readable (or hung up / in error).</summary>
     public static bool[] PollRead(IReadOnlyList<int> fds, int timeoutMs)
     {
@@ -57,6 +64,17 @@ public static unsafe class FdIo
         if (fdB >= 0) fds[1] = new Pollfd { fd = fdB, events = PollEvents.POLLIN };
         Poll(fds, timeoutMs);
         return ((short)fds[0].revents, fdB >= 0 ? (short)fds[1].revents : (short)0);
+    }
+
+    /// <summary>poll(2) on two fds, each for reading and/or writing (neither: not watched); returns revents of each.</summary>
+    public static (short A, short B) Poll2(int fdA, bool aRead, bool aWrite, int fdB, bool bRead, bool bWrite, int timeoutMs)
+    {
+        static PollEvents Ev(bool r, bool w) => (r ? PollEvents.POLLIN : 0) | (w ? PollEvents.POLLOUT : 0);
+        var fds = new Pollfd[2];
+        fds[0] = new Pollfd { fd = aRead || aWrite ? fdA : -1, events = Ev(aRead, aWrite) };
+        fds[1] = new Pollfd { fd = bRead || bWrite ? fdB : -1, events = Ev(bRead, bWrite) };
+        Poll(fds, timeoutMs);
+        return ((short)fds[0].revents, (short)fds[1].revents);
     }
 
     /// <summary>poll(2) itself, EINTR retried: the two shapes above fill and read the array.</summary>

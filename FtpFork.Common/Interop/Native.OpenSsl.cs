@@ -64,6 +64,12 @@ internal static unsafe partial class Native
     internal static partial IntPtr SSL_new(IntPtr ctx);
 
     [LibraryImport(LibSsl)]
+    internal static partial int SSL_set_num_tickets(IntPtr ssl, nuint count);
+
+    [LibraryImport(LibSsl)]
+    internal static partial int SSL_new_session_ticket(IntPtr ssl);
+
+    [LibraryImport(LibSsl)]
     internal static partial void SSL_free(IntPtr ssl);
 
     [LibraryImport(LibSsl)]

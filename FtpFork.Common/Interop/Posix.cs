@@ -112,6 +112,15 @@ public static class Posix
         return (a, b);
     }
 
+    /// <summary>A connected pair of AF_UNIX SOCK_STREAM sockets, both close-on-exec (a TLS relay's plain side).</summary>
+    public static (int A, int B) StreamPair()
+    {
+        int a = -1, b = -1;
+        Check("socketpair", () => Syscall.socketpair(UnixAddressFamily.AF_UNIX, UnixSocketType.SOCK_STREAM,
+            UnixSocketFlags.SOCK_CLOEXEC, 0, out a, out b));
+        return (a, b);
+    }
+
     public static void Kill(int pid, Signum sig)
     {
         if (Syscall.kill(pid, sig) == -1 && Stdlib.GetLastError() is var e && e != Errno.ESRCH)

@@ -120,6 +120,17 @@ public static unsafe class TcpSocket
         }
     }
 
+    /// <summary>One send(2) with MSG_NOSIGNAL: bytes sent, -1 when a non-blocking socket is full (EAGAIN); a gone peer throws (EPIPE).</summary>
+    public static long Send(int fd, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            byte* q = p;
+            ulong len = (ulong)data.Length;
+            return Posix.CheckOrAgain("send", () => Syscall.send(fd, q, len, MessageFlags.MSG_NOSIGNAL));
+        }
+    }
+
     /// <summary>
     /// send(2) with MSG_NOSIGNAL (a gone peer is EPIPE, never SIGPIPE) until every byte is out;
     /// EINTR retried, a full non-blocking socket waited for.

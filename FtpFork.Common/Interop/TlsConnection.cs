@@ -99,6 +99,18 @@ public sealed unsafe class TlsConnection : IDisposable
         throw Failure("SSL_shutdown", e, r);
     }
 
+    /// <summary>
+    /// No TLS 1.3 ticket on this connection (an upload's: its client never reads, and a close with
+    /// an unread ticket makes Linux reset the connection, dropping the client's last bytes).
+    /// </summary>
+    public void NoTickets() => Native.SSL_set_num_tickets(_ssl, 0);
+
+    /// <summary>TLS 1.3: one more session ticket goes with the next write (a no-op under TLS 1.2).</summary>
+    public void NewTicket()
+    {
+        if (Native.SSL_new_session_ticket(_ssl) != 1) Native.ERR_clear_error();
+    }
+
     /// <summary>Decrypted bytes OpenSSL holds that no read has taken yet (poll on the socket would not show them).</summary>
     public bool Pending => Native.SSL_pending(_ssl) > 0;
 

@@ -22,7 +22,7 @@ public static class BasicCommands
     private static List<string> FeatLines(Session s)
     {
         var lines = new List<string>();
-        foreach (var f in CommandTable.Features)
+        foreach (var f in CommandTable.Features(s.Config))
             lines.Add(" " + (f.StartsWith("MLST ", StringComparison.Ordinal) ? ListFormat.MlstFeat(s.MlstFacts) : f));
         return lines;
     }
@@ -32,7 +32,7 @@ public static class BasicCommands
         if (arg.Trim().Length > 0)
         {
             var spec = CommandTable.Find(arg.Trim());
-            if (spec == null)
+            if (spec == null || !spec.AvailableWith(s.Config))
                 s.Control.Reply(ReplyCodes.BadArguments, $"Unknown command {arg.Trim().ToUpperInvariant()}.");
             else
                 s.Control.Reply(ReplyCodes.HelpMessage, $"Syntax: {spec.Name} {spec.Help}");
@@ -41,7 +41,7 @@ public static class BasicCommands
         var lines = new List<string>();
         var row = new StringBuilder();
         int inRow = 0;
-        foreach (var v in CommandTable.Verbs)
+        foreach (var v in CommandTable.Verbs(s.Config))
         {
             row.Append(' ').Append(v.PadRight(4));
             if (++inRow < 14) continue;

@@ -8,7 +8,7 @@ public enum Arg { None, Required, Optional }
 public enum Perm { None, Read, List, Mkdir, Upload, Other }
 
 /// <summary>What must have come before (answered with 503 when missing).</summary>
-public enum Sequence { None, AfterUser, AfterRnfr }
+public enum Sequence { None, AfterUser, AfterRnfr, BeforeTls, AfterTls, AfterPbsz }
 
 public delegate void CommandHandler(Session s, string arg);
 
@@ -21,4 +21,9 @@ public sealed record CommandSpec(
     string Help,
     CommandHandler Run,
     string? Feat = null,
-    Sequence Sequence = Sequence.None);
+    Sequence Sequence = Sequence.None,
+    Func<FtpFork.Common.Config.FtpConfig, bool>? Available = null)
+{
+    /// <summary>Whether the command exists with this config (the TLS commands need ssl_enable): else 500, not in HELP or FEAT.</summary>
+    public bool AvailableWith(FtpFork.Common.Config.FtpConfig c) => Available == null || Available(c);
+}

@@ -1,11 +1,15 @@
 // The one declarative command table: every verb, its rules, help and handler; HELP and FEAT read it.
+using FtpFork.Common.Config;
+
 namespace FtpFork.Worker;
 
 public static class CommandTable
 {
     private static CommandSpec C(string name, bool login, Arg arg, Perm perm, string help, CommandHandler run,
-        string? feat = null, Sequence seq = Sequence.None, params string[] aliases) =>
-        new(name, aliases, login, arg, perm, help, run, feat, seq);
+        string? feat = null, Sequence seq = Sequence.None, Func<FtpConfig, bool>? when = null, params string[] aliases) =>
+        new(name, aliases, login, arg, perm, help, run, feat, seq, when);
+
+    private static bool Tls(FtpConfig c) => c.SslEnable;
 
     public static readonly IReadOnlyList<CommandSpec> All = new[]
     {
@@ -13,6 +17,15 @@ public static class CommandTable
         C("USER", false, Arg.Required, Perm.None, "<name>: who is logging in", LoginCommands.User),
         C("PASS", false, Arg.Optional, Perm.None, "<password>: completes the login", LoginCommands.Pass, seq: Sequence.AfterUser),
         C("QUIT", false, Arg.None, Perm.None, "ends the session", BasicCommands.Quit),
+
+        // TLS (RFC 4217), with ssl_enable; FEAT lines as vsftpd's
+        C("AUTH", false, Arg.Required, Perm.None, "TLS|SSL: starts TLS on the control connection", TlsCommands.Auth,
+            feat: "AUTH TLS\nAUTH SSL", seq: Sequence.BeforeTls, when: Tls),
+        C("PBSZ", false, Arg.Optional, Perm.None, "0: the protection buffer size (always 0)", TlsCommands.Pbsz,
+            feat: "PBSZ", seq: Sequence.AfterTls, when: Tls),
+        C("PROT", false, Arg.Required, Perm.None, "C|P: data connections in clear or private (TLS)", TlsCommands.Prot,
+            feat: "PROT", seq: Sequence.AfterPbsz, when: Tls),
+        C("CCC", false, Arg.None, Perm.None, "refused: the control connection stays encrypted", TlsCommands.Ccc, when: Tls),
         C("SYST", false, Arg.None, Perm.None, "the system type", BasicCommands.Syst),
         C("NOOP", false, Arg.None, Perm.None, "does nothing", BasicCommands.Noop),
         C("FEAT", false, Arg.None, Perm.None, "lists the extensions", BasicCommands.Feat),
@@ -71,28 +84,28 @@ public static class CommandTable
 
     public static CommandSpec? Find(string verb) => ByVerb.GetValueOrDefault(verb);
 
-    /// <summary>Every verb and alias, sorted (for HELP).</summary>
-    public static IEnumerable<string> Verbs
+    /// <summary>Every verb and alias that exists with <paramref name="c"/>, sorted (for HELP).</summary>
+    public static IEnumerable<string> Verbs(FtpConfig c)
     {
-        get
-        {
-            var verbs = new List<string>(ByVerb.Keys);
-            verbs.Sort(StringComparer.Ordinal);
-            return verbs;
-        }
+        var verbs = new List<string>();
+        foreach (var (verb, spec) in ByVerb)
+            if (spec.AvailableWith(c)) verbs.Add(verb);
+        verbs.Sort(StringComparer.Ordinal);
+        return verbs;
     }
 
-    /// <summary>The FEAT lines, sorted, each as the table gives it.</summary>
-    public static IEnumerable<string> Features
+    /// <summary>The FEAT lines of the commands that exist with <paramref name="c"/>, sorted, each as the table gives it.</summary>
+    public static IEnumerable<string> Features(FtpConfig c)
     {
-        get
+        var seen = new HashSet<string>();
+        var feats = new List<string>();
+        foreach (var spec in All)
         {
-            var seen = new HashSet<string>();
-            var feats = new List<string>();
-            foreach (var c in All)
-                if (c.Feat != null && seen.Add(c.Feat)) feats.Add(c.Feat);
-            feats.Sort(StringComparer.Ordinal);
-            return feats;
+            if (spec.Feat == null || !spec.AvailableWith(c)) continue;
+            foreach (var f in spec.Feat.Split('\n'))
+                if (seen.Add(f)) feats.Add(f);
         }
+        feats.Sort(StringComparer.Ordinal);
+        return feats;
     }
 }

@@ -28,7 +28,7 @@ public static class Dispatcher
             return;
         }
         var spec = CommandTable.Find(verb);
-        if (spec == null)
+        if (spec == null || !spec.AvailableWith(s.Config))
         {
             s.Control.Reply(ReplyCodes.SyntaxError, "Unknown command.");
             return;
@@ -60,6 +60,18 @@ public static class Dispatcher
                 return;
             case Sequence.AfterRnfr when s.RenameFrom == null:
                 s.Control.Reply(ReplyCodes.BadSequence, "RNFR required first.");
+                return;
+            case Sequence.BeforeTls when s.Control.IsSecure:
+                s.Control.Reply(ReplyCodes.BadSequence, "Already using TLS.");
+                return;
+            case Sequence.BeforeTls when s.LoggedIn:
+                s.Control.Reply(ReplyCodes.BadSequence, "AUTH must come before the login.");
+                return;
+            case Sequence.AfterTls or Sequence.AfterPbsz when !s.Control.IsSecure:
+                s.Control.Reply(ReplyCodes.BadSequence, $"{spec.Name} needs a secure connection.");
+                return;
+            case Sequence.AfterPbsz when !s.PbszDone:
+                s.Control.Reply(ReplyCodes.BadSequence, "PBSZ required first.");
                 return;
         }
         if (!Permissions.Allows(s, spec.Perm))

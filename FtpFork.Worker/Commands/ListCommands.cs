@@ -98,8 +98,8 @@ public static class ListCommands
         int rate = s.IsAnonymous ? s.Config.AnonMaxRate : s.Config.LocalMaxRate;
         yield return rate == 0 ? "No session bandwidth limit" : $"Session bandwidth limit in byte/s is {rate}";
         yield return $"Session timeout in seconds is {s.Config.IdleSessionTimeout}";
-        yield return "Control connection is plain text";
-        yield return "Data connections will be plain text";
+        yield return s.Control.IsSecure ? "Control connection is encrypted" : "Control connection is plain text";
+        yield return s.DataProtected ? "Data connections will be encrypted" : "Data connections will be plain text";
         if (s.ClientCountAtStart > 0) yield return $"At session startup, client count was {s.ClientCountAtStart}";
         yield return $"FtpFork {ConfigTable.Version} - secure, fast, stable";
     }

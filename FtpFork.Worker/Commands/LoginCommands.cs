@@ -32,6 +32,11 @@ public static class LoginCommands
             s.Control.Reply(ReplyCodes.NotLoggedIn, "This FTP server is anonymous only.");
             return;
         }
+        if (TlsRefusal(s, anon) is string refusal)
+        {
+            s.Control.Reply(ReplyCodes.NotLoggedIn, refusal);
+            return;
+        }
         if (!anon && !s.UserLists.Allows(name))
         {
             s.Control.Reply(ReplyCodes.NotLoggedIn, "Permission denied.");
@@ -47,6 +52,31 @@ public static class LoginCommands
         s.Control.Reply(ReplyCodes.NeedPassword, "Please specify the password.");
     }
 
+    /// <summary>
+    /// vsftpd's TLS rules at USER: anonymous over TLS only with allow_anon_ssl (or
+    /// force_anon_logins_ssl); force_local_logins_ssl / force_anon_logins_ssl refuse a clear-text
+    /// login and end the session, as vsftpd does (the password would travel in clear).
+    /// </summary>
+    private static string? TlsRefusal(Session s, bool anon)
+    {
+        var c = s.Config;
+        if (!c.SslEnable) return null;
+        bool secure = s.Control.IsSecure;
+        if (anon && secure && !c.AllowAnonSsl && !c.ForceAnonLoginsSsl) return "Anonymous sessions may not use encryption.";
+        if (secure) return null;
+        if (!anon && c.ForceLocalLoginsSsl)
+        {
+            s.QuitRequested = true;
+            return "Non-anonymous sessions must use encryption.";
+        }
+        if (anon && c.ForceAnonLoginsSsl)
+        {
+            s.QuitRequested = true;
+            return "Anonymous sessions must use encryption.";
+        }
+        return null;
+    }
+
     public static void Pass(Session s, string arg)
     {
         if (s.LoggedIn)
@@ -60,6 +90,7 @@ public static class LoginCommands
         if (result.Verdict == AuthVerdict.Moved)
         {
             s.QuitRequested = true; // the new worker answers 230; this one leaves without a word
+            s.MovedAs = user; // (under TLS it stays as the session's relay)
             return;
         }
         if (result.Verdict == AuthVerdict.Here)

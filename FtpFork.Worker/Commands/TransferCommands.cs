@@ -12,11 +12,7 @@ public static class TransferCommands
     {
         long offset = s.RestOffset;
         s.RestOffset = 0;
-        if (!s.Data.IsSet)
-        {
-            s.Control.Reply(ReplyCodes.CantOpenDataConnection, "Use PORT or PASV first.");
-            return;
-        }
+        if (!DataTransfer.ChecksOk(s)) return;
         if (s.Type == TransferType.Ascii && offset != 0)
         {
             s.Control.Reply(ReplyCodes.FileNotFound, "No support for resume of ASCII transfer.");
@@ -40,11 +36,11 @@ public static class TransferCommands
             if (s.Config.LockUploadFiles) Lock(s, fd, exclusive: false);
             bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiDownloadEnable;
             string mark = $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {arg} ({facts.Size} bytes).";
-            if (DataTransfer.Begin(s, mark) is not int sock) return;
-            var pump = new DataPump(s, sock, DataTransfer.MaxRate(s));
+            if (DataTransfer.Begin(s, mark) is not DataConn conn) return;
+            var pump = new DataPump(s, conn, DataTransfer.MaxRate(s));
             long started = Environment.TickCount64;
             PumpResult r;
-            if (!ascii && s.Config.UseSendfile)
+            if (!ascii && s.Config.UseSendfile && conn.Tls == null) // sendfile cannot encrypt
             {
                 r = pump.SendFile(fd, offset);
             }
@@ -53,7 +49,7 @@ public static class TransferCommands
                 if (offset > 0) TransferFiles.Seek(fd, offset);
                 r = pump.SendFileBuffered(fd, ascii);
             }
-            DataTransfer.End(s, sock, r, "Transfer complete.", DataTransfer.WriteFailed, "Failure reading local file.");
+            DataTransfer.End(s, conn, r, "Transfer complete.", DataTransfer.WriteFailed, "Failure reading local file.");
             LogTransfer(s, "RETR", path!.Virtual, pump, r, started);
         }
         finally
@@ -73,11 +69,7 @@ public static class TransferCommands
     {
         long offset = s.RestOffset;
         s.RestOffset = 0;
-        if (!s.Data.IsSet)
-        {
-            s.Control.Reply(ReplyCodes.CantOpenDataConnection, "Use PORT or PASV first.");
-            return;
-        }
+        if (!DataTransfer.ChecksOk(s)) return;
         var path = kind == Upload.Unique ? UniqueName(s, arg) : s.Files.Resolve(arg);
         if (path == null)
         {
@@ -100,13 +92,13 @@ public static class TransferCommands
             if (kind == Upload.Append) TransferFiles.Seek(fd, -1);
             else if (offset != 0) TransferFiles.Seek(fd, offset);
             string mark = kind == Upload.Unique ? $"FILE: {Path.GetFileName(path.Virtual)}" : "Ok to send data.";
-            if (DataTransfer.Begin(s, mark) is not int sock) return;
+            if (DataTransfer.Begin(s, mark, upload: true) is not DataConn conn) return;
             bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiUploadEnable;
-            var pump = new DataPump(s, sock, DataTransfer.MaxRate(s));
+            var pump = new DataPump(s, conn, DataTransfer.MaxRate(s));
             long started = Environment.TickCount64;
             var r = pump.ReceiveToFile(fd, ascii, s.Config.UseSendfile);
             success = r == PumpResult.Ok;
-            DataTransfer.End(s, sock, r, "Transfer complete.", DataTransfer.ReadFailed, "Failure writing to local file.");
+            DataTransfer.End(s, conn, r, "Transfer complete.", DataTransfer.ReadFailed, "Failure writing to local file.", upload: true);
             LogTransfer(s, kind switch { Upload.Append => "APPE", Upload.Unique => "STOU", _ => "STOR" }, path.Virtual, pump, r, started);
         }
         finally

@@ -14,6 +14,8 @@ public sealed class DataPump
 
     private readonly Session _s;
     private readonly int _data;
+    private readonly TlsConnection? _tls; // PROT P: every byte goes through OpenSSL, never sendfile or splice
+    private bool _tlsEnded;
     private readonly int _ctrl;
     private readonly RateLimiter _rate;
     private bool _watchControl = true;
@@ -24,10 +26,11 @@ public sealed class DataPump
     /// <summary>Bytes that passed through managed buffers (0 for a binary RETR through sendfile).</summary>
     public long ManagedBytes { get; private set; }
 
-    public DataPump(Session s, int dataFd, long maxRate)
+    public DataPump(Session s, DataConn conn, long maxRate)
     {
         _s = s;
-        _data = dataFd;
+        _data = conn.Fd;
+        _tls = conn.Tls;
         _ctrl = s.Control.Fd;
         _rate = new RateLimiter(maxRate);
     }
@@ -99,7 +102,7 @@ public sealed class DataPump
     public PumpResult ReceiveToFile(int fileFd, bool ascii, bool splice)
     {
         if (CheckControlNow()) return PumpResult.Aborted;
-        if (!ascii && splice)
+        if (!ascii && splice && _tls == null)
         {
             PumpResult? r = ReceiveSpliced(fileFd);
             if (r != null) return r.Value;
@@ -112,16 +115,27 @@ public sealed class DataPump
             long n;
             try
             {
-                n = FdIo.Read(_data, buf);
+                n = _tls != null ? ReadTls(buf) : FdIo.Read(_data, buf);
             }
-            catch (PosixException)
+            catch (Exception e) when (e is PosixException or TlsException)
             {
+                if (_tls != null && _s.Config.DebugSsl) _s.Log($"{_s.ClientIp}: upload: {e.Message}");
                 return PumpResult.NetworkError;
             }
             if (n < 0)
             {
-                if (WaitData(write: false)) continue;
+                if (WaitData(write: _tls?.WantsWrite ?? false)) continue;
                 return PumpResult.Aborted;
+            }
+            if (n == 0 && _tls is { UncleanEof: true })
+            {
+                // A TCP FIN without close_notify: anyone on the path could have cut the upload short.
+                if (_s.Config.StrictSslReadEof)
+                {
+                    _s.Log($"{_s.ClientIp}: upload ended without close_notify: failed (strict_ssl_read_eof)");
+                    return PumpResult.NetworkError;
+                }
+                if (_s.Config.DebugSsl) _s.Log($"{_s.ClientIp}: upload ended without close_notify");
             }
             int len = !ascii ? (int)n : n == 0 ? conv.Finish(outBuf) : conv.Convert(buf.AsSpan(0, (int)n), outBuf);
             var w = WriteFile(fileFd, outBuf.AsSpan(0, len));
@@ -199,15 +213,17 @@ public sealed class DataPump
             long n;
             try
             {
-                n = FdIo.Write(_data, data.Span.Slice(off, Math.Min(data.Length - off, _rate.Chunk(BufferSize))));
+                var chunk = data.Span.Slice(off, Math.Min(data.Length - off, _rate.Chunk(BufferSize)));
+                n = _tls != null ? _tls.Write(chunk) : FdIo.Write(_data, chunk);
             }
-            catch (PosixException)
+            catch (Exception e) when (e is PosixException or TlsException)
             {
+                if (_tls != null && _s.Config.DebugSsl) _s.Log($"{_s.ClientIp}: download: {e.Message}");
                 return PumpResult.NetworkError;
             }
             if (n < 0)
             {
-                if (WaitData(write: true)) continue;
+                if (WaitData(write: _tls?.WantsWrite ?? true)) continue;
                 return PumpResult.Aborted;
             }
             off += (int)n;
@@ -215,6 +231,32 @@ public sealed class DataPump
         }
         return PumpResult.Ok;
     }
+
+    /// <summary>
+    /// Decrypted upload bytes: records are taken until the buffer is nearly full or the socket
+    /// has no more, so the file gets big writes (one record is at most 16 KiB). 0 at the end,
+    /// -1 when nothing is there yet.
+    /// </summary>
+    private long ReadTls(Span<byte> buf)
+    {
+        if (_tlsEnded) return 0;
+        int got = 0;
+        do
+        {
+            long n = _tls!.Read(buf[got..]);
+            if (n > 0)
+            {
+                got += (int)n;
+                continue;
+            }
+            if (n == 0) _tlsEnded = true;
+            break;
+        }
+        while (buf.Length - got >= MaxRecord);
+        return got > 0 ? got : _tlsEnded ? 0 : -1;
+    }
+
+    private const int MaxRecord = 16 * 1024;
 
     private static PumpResult WriteFile(int fd, ReadOnlySpan<byte> data)
     {

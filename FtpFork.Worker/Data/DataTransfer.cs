@@ -16,36 +16,61 @@ public static class DataTransfer
     /// </summary>
     public static bool SendBytes(Session s, string what, ReadOnlyMemory<byte> data)
     {
-        if (Begin(s, $"Here comes the {what}.") is not int sock) return false;
-        var pump = new DataPump(s, sock, MaxRate(s));
+        if (Begin(s, $"Here comes the {what}.") is not DataConn conn) return false;
+        var pump = new DataPump(s, conn, MaxRate(s));
         var r = pump.SendMemory(data);
-        End(s, sock, r, "Directory send OK.", WriteFailed, "Failure reading local file.");
+        End(s, conn, r, "Directory send OK.", WriteFailed, "Failure reading local file.");
         return r == PumpResult.Ok;
+    }
+
+    /// <summary>
+    /// data_transfer_checks_ok: a PASV/PORT first (425), and with force_*_data_ssl no clear-text
+    /// data connection (522). False after that reply.
+    /// </summary>
+    public static bool ChecksOk(Session s)
+    {
+        if (!s.Data.IsSet)
+        {
+            s.Control.Reply(ReplyCodes.CantOpenDataConnection, "Use PORT or PASV first.");
+            return false;
+        }
+        return !DataTls.RefusedInClear(s);
     }
 
     /// <summary>
     /// get_remote_transfer_fd: the data connection (425 and cleanup when it fails), then the data
     /// alarm replaces the idle one, the control connection keeps urgent bytes inline (Telnet
-    /// Synch before ABOR), and the 150 mark goes out.
+    /// Synch before ABOR), the 150 mark goes out, and under PROT P the TLS handshake follows (522
+    /// when it fails or does not resume the control connection's session).
     /// </summary>
-    public static int? Begin(Session s, string mark)
+    public static DataConn? Begin(Session s, string mark, bool upload = false)
     {
+        if (DataTls.RefusedInClear(s)) return null;
         var sock = s.Data.Open(s);
         if (sock == null)
         {
             s.Data.Clear();
             return null;
         }
-        TcpSocket.SetOobInline(s.Control.Fd);
+        if (s.Control.IsTcp) TcpSocket.SetOobInline(s.Control.Fd); // a TLS control connection has no urgent bytes
         s.Timeouts.StartData();
         s.Control.Reply(ReplyCodes.FileStatusOk, mark);
-        return sock;
+        return s.DataProtected ? DataTls.Accept(s, sock.Value, upload) : new DataConn(sock.Value, null);
     }
 
-    /// <summary>Closes the data connection first (so no client truncates the data), then the final reply.</summary>
-    public static void End(Session s, int sock, PumpResult r, string okText, string netText, string localText)
+    /// <summary>
+    /// Closes the data connection first (so no client truncates the data; under TLS with
+    /// close_notify), then the final reply.
+    /// </summary>
+    public static void End(Session s, DataConn conn, PumpResult r, string okText, string netText, string localText, bool upload = false)
     {
-        if (r == PumpResult.Ok) Posix.ShutdownWrite(sock); // a failure here (the client left) changes nothing
+        int sock = conn.Fd;
+        if (conn.Tls != null)
+        {
+            r = DataTls.Close(s, conn.Tls, r, upload);
+            conn.Tls.Dispose();
+        }
+        else if (r == PumpResult.Ok) Posix.ShutdownWrite(sock); // a failure here (the client left) changes nothing
         Posix.Close(sock);
         s.Data.Clear();
         s.Timeouts.Stop();

@@ -14,8 +14,11 @@ public static class Accounts
     /// </summary>
     public static AuthResult RequestLogin(Session s, string user, string password)
     {
+        // Under TLS the session can move: what its new process needs to resume the client's TLS session.
+        string tls = s.Control.Relay is { SessionDer: byte[] der } relay && s.Tls != null
+            ? new TlsResume(s.Tls.TicketKeys, s.Tls.SidContext, der, relay.PeerCertDigest).Format() : "";
         var request = new AuthRequest(user, password, s.Type == TransferType.Image ? 'I' : 'A', s.Utf8,
-            s.Control.Reader.Buffered());
+            s.Control.Reader.Buffered(), s.PbszDone, s.DataProtected, tls);
         if (!AuthRequest.ValidPassword(password) || request.Format().Length > AuthRequest.MaxBody)
             return AuthResult.Refused; // never sent: the master would end this worker for it
         Message? reply = null;
@@ -57,6 +60,8 @@ public static class Accounts
         s.Type = h.Type == 'I' ? TransferType.Image : TransferType.Ascii;
         s.Utf8 = h.Utf8;
         s.Control.Reader.Prepend(h.Pending);
+        s.PbszDone = h.Pbsz;
+        s.DataProtected = h.Prot;
         return Welcome(s, h.User, h.Anonymous, h.ViewRoot, h.Cwd, h.ChangeIdentity && h.Chroot != "", h.Chroot);
     }
 

@@ -1,4 +1,4 @@
-// The client's control connection: command lines in, replies out (one writer at a time), the 421 close.
+// The client's control connection: command lines in, replies out (one writer at a time), TLS through a relay, the 421 close.
 using System.Net;
 using System.Text;
 using FtpFork.Common.Interop;
@@ -8,17 +8,29 @@ namespace FtpFork.Worker;
 
 public sealed class ControlConnection
 {
-    private readonly int _fd;
+    private volatile int _fd;
     private readonly object _writeLock = new();
     private readonly LineReader _reader;
     private readonly Action<string>? _trace;
     private IPEndPoint? _local, _peer;
     private long _bytesReceived;
 
-    /// <summary>Takes over <paramref name="fd"/>, the client's connected TCP socket (kept open until the process ends).</summary>
-    public ControlConnection(int fd, Action<string>? trace = null)
+    /// <summary>
+    /// Takes over <paramref name="fd"/>, the client's connected TCP socket (kept open until the
+    /// process ends) or, for a session whose TLS relay is another process, the plain end of the
+    /// relay's socketpair: then <paramref name="local"/> and <paramref name="peer"/> are the TCP
+    /// connection's ends as the master saw them.
+    /// </summary>
+    public ControlConnection(int fd, Action<string>? trace = null, IPEndPoint? local = null, IPEndPoint? peer = null)
     {
         _fd = fd;
+        if (local != null && peer != null)
+        {
+            _local = local;
+            _peer = peer;
+            IsTcp = false;
+            IsSecure = true;
+        }
         _trace = trace;
         _reader = new LineReader((b, o, n) =>
         {
@@ -34,13 +46,51 @@ public sealed class ControlConnection
         // Read now, while the client is surely there: they stay known even after a reset.
         try
         {
-            _local = TcpSocket.LocalEndPoint(fd);
-            _peer = TcpSocket.PeerEndPoint(fd);
+            _local ??= TcpSocket.LocalEndPoint(fd);
+            _peer ??= TcpSocket.PeerEndPoint(fd);
         }
         catch (PosixException) { }
     }
 
+    /// <summary>What the session reads and writes: the TCP socket, or the plain end of the TLS relay's socketpair.</summary>
     public int Fd => _fd;
+
+    /// <summary>Fd is the client's TCP socket itself (TCP options apply to it).</summary>
+    public bool IsTcp { get; private set; } = true;
+
+    /// <summary>The control connection is TLS (AUTH TLS, implicit_ssl, or a relayed session).</summary>
+    public bool IsSecure { get; private set; }
+
+    /// <summary>This process's TLS relay thread, or null (no TLS, or the relay is the pre-login process).</summary>
+    public TlsRelay? Relay { get; private set; }
+
+    /// <summary>
+    /// From here the client speaks TLS: the TCP socket goes to a relay thread (the handshake
+    /// first), and the session reads and writes the plain end of a new socketpair instead.
+    /// </summary>
+    public void StartTls(TlsContext ctx, Action<string> log, string who, bool debug)
+    {
+        lock (_writeLock)
+        {
+            var (mine, theirs) = Posix.StreamPair();
+            int tcp = _fd;
+            _fd = mine;
+            IsTcp = false;
+            IsSecure = true;
+            Relay = TlsRelay.Start(ctx, tcp, theirs, log, who, debug);
+        }
+    }
+
+    /// <summary>
+    /// The session is over in this process: the plain end closes, so the relay sends what is left,
+    /// then close_notify, and ends (waited for, bounded by its own flush time).
+    /// </summary>
+    public void EndTls(int waitMs = 15_000)
+    {
+        if (Relay == null) return;
+        lock (_writeLock) Posix.Close(_fd);
+        Relay.Join(waitMs);
+    }
 
     /// <summary>Bytes read from the client so far (worker_reuse: a probe sends at most "QUIT\r\n").</summary>
     public long BytesReceived => _bytesReceived;
@@ -174,6 +224,7 @@ public sealed class ControlConnection
             Posix.ShutdownWrite(Fd);
         }
         catch (PosixException) { }
+        Relay?.Finish(2000); // the line and close_notify leave through the relay; a handshake under way ends
         ProcessCalls.Exit(exitCode);
     }
 }

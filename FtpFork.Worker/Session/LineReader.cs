@@ -25,6 +25,14 @@ public sealed class LineReader
     /// <summary>A copy of the bytes read from the client but not yet returned as lines.</summary>
     public byte[] Buffered() => _buf.AsSpan(_start, _end - _start).ToArray();
 
+    /// <summary>Drops the bytes read and not yet returned as lines (sent in clear after AUTH: never read as if they came over TLS); returns how many.</summary>
+    public int Discard()
+    {
+        int n = _end - _start;
+        _start = _end = 0;
+        return n;
+    }
+
     /// <summary>Puts bytes another process had read (and not processed) ahead of anything still to come.</summary>
     public void Prepend(byte[] bytes)
     {

@@ -26,6 +26,8 @@ public sealed class Session
     /// <summary>userlist_file and the built-in deny list, read before the pre-login chroot.</summary>
     public UserLists UserLists { get; set; } = null!;
     public bool QuitRequested { get; set; }
+    /// <summary>The login moved this session to a new process (as this user): under TLS this one stays as its relay.</summary>
+    public string? MovedAs { get; set; }
     /// <summary>What this process became before the client arrived (a pool worker's PRELOGIN).</summary>
     public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
     /// <summary>xferlog_file as the master opened it (append-only), or -1.</summary>
@@ -36,6 +38,26 @@ public sealed class Session
     public TlsContext? Tls { get; set; }
     /// <summary>banner_file's lines for the greeting, or null for ftpd_banner.</summary>
     public string[]? BannerLines { get; set; }
+
+    // TLS: PBSZ came (PROT may follow); PROT P (data connections are TLS and must resume the control session)
+    public bool PbszDone { get; set; }
+    public bool DataProtected { get; set; }
+    /// <summary>SHA-256 of the client certificate on the control connection (empty: none): data connections must show the same.</summary>
+    public byte[] ControlCertDigest
+    {
+        get => Control.Relay?.PeerCertDigest ?? _controlCertDigest;
+        set => _controlCertDigest = value;
+    }
+    private byte[] _controlCertDigest = Array.Empty<byte>();
+
+    /// <summary>AUTH TLS or implicit_ssl: a fresh ticket key and session context for this FTP session, then the relay's handshake.</summary>
+    public void StartTls()
+    {
+        if (Tls == null) throw new InvalidOperationException("TLS asked for in a process without a TLS context");
+        Commit();
+        Tls.NewFtpSession();
+        Control.StartTls(Tls, _log, ClientIp, Config.DebugSsl);
+    }
 
     // Transfer parameters
     public TransferType Type { get; set; } = TransferType.Ascii;
@@ -94,7 +116,14 @@ public sealed class Session
     {
         if (_committed) return;
         if (line.Status == LineStatus.Ok && line.Text.Equals("QUIT", StringComparison.OrdinalIgnoreCase)
-            && Control.BytesReceived <= WorkerReuse.MaxClientBytes) return;
+            && Control.BytesReceived <= WorkerReuse.MaxClientBytes && !Control.IsSecure) return;
+        Commit();
+    }
+
+    /// <summary>This process will serve no other client (a command came, or TLS started); with worker_reuse the master hears BUSY.</summary>
+    public void Commit()
+    {
+        if (_committed) return;
         _committed = true;
         if (!Config.WorkerReuse) return;
         try
@@ -109,7 +138,7 @@ public sealed class Session
     /// for; the process is as it was before the client came (the master checks the byte count too).
     /// </summary>
     public bool MayReturnToPool =>
-        Config.WorkerReuse && !_committed && !LoggedIn && PendingUser == null
+        Config.WorkerReuse && !_committed && !LoggedIn && PendingUser == null && !Control.IsSecure
         && Control.BytesReceived <= WorkerReuse.MaxClientBytes && !TerminateRequested;
 
     /// <summary>A SIGTERM (or SIGINT) reached this session.</summary>
@@ -158,6 +187,8 @@ public sealed class Session
     /// <summary>Greets the client and runs both loops to the end of the session (a client gone before its greeting ends it at once).</summary>
     public void Run()
     {
+        // implicit_ssl: the handshake comes first (the relay's; the idle alarm bounds it), the 220 inside it.
+        if (Config.ImplicitSsl) StartTls();
         if (!Greet()) return;
         if (!PreLogin.Run(this)) return;
         PostLogin.Run(this);

@@ -26,15 +26,18 @@ public class AuthRequestTests
 
     [TestCase("")]
     [TestCase("alice\npw\nA\n1")]
-    [TestCase("alice\npw\nA\n1\n\nextra")]
-    [TestCase("ali/ce\npw\nA\n1\n")]
-    [TestCase("..\npw\nA\n1\n")]
-    [TestCase("-x\npw\nA\n1\n")]
-    [TestCase("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\npw\nA\n1\n")]
-    [TestCase("alice\np\0w\nA\n1\n")]
-    [TestCase("alice\npw\nE\n1\n")]
-    [TestCase("alice\npw\nA\n2\n")]
-    [TestCase("alice\npw\nA\n1\n!!notbase64")]
+    [TestCase("alice\npw\nA\n1\n\n0\n0\n\nextra")]
+    [TestCase("ali/ce\npw\nA\n1\n\n0\n0\n")]
+    [TestCase("..\npw\nA\n1\n\n0\n0\n")]
+    [TestCase("-x\npw\nA\n1\n\n0\n0\n")]
+    [TestCase("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\npw\nA\n1\n\n0\n0\n")]
+    [TestCase("alice\np\0w\nA\n1\n\n0\n0\n")]
+    [TestCase("alice\npw\nE\n1\n\n0\n0\n")]
+    [TestCase("alice\npw\nA\n2\n\n0\n0\n")]
+    [TestCase("alice\npw\nA\n1\n!!notbase64\n0\n0\n")]
+    [TestCase("alice\npw\nA\n1\n\n2\n0\n")]
+    [TestCase("alice\npw\nA\n1\n\n0\nP\n")]
+    [TestCase("alice\npw\nA\n1\n\n0\n0\nnot opaque!")]
     public void MalformedRequestsAreRejected(string body)
     {
         Assert.That(AuthRequest.Parse(body, out string why), Is.Null);
@@ -44,9 +47,25 @@ public class AuthRequestTests
     [Test]
     public void OversizedFieldsAreRejected()
     {
-        Assert.That(AuthRequest.Parse($"alice\n{new string('p', 1025)}\nA\n1\n", out _), Is.Null);
-        Assert.That(AuthRequest.Parse($"alice\npw\nA\n1\n{Convert.ToBase64String(new byte[8193])}", out _), Is.Null);
+        Assert.That(AuthRequest.Parse($"alice\n{new string('p', 1025)}\nA\n1\n\n0\n0\n", out _), Is.Null);
+        Assert.That(AuthRequest.Parse($"alice\npw\nA\n1\n{Convert.ToBase64String(new byte[8193])}\n0\n0\n", out _), Is.Null);
+        Assert.That(AuthRequest.Parse($"alice\npw\nA\n1\n\n0\n0\n{new string('A', TlsResume.MaxText + 1)}", out _), Is.Null);
+        Assert.That(AuthRequest.Parse($"alice\npw\nA\n1\n\n0\n0\n{new string('A', 40)}", out string why), Is.Not.Null, why);
         Assert.That(AuthRequest.Parse(Good + new string('x', AuthRequest.MaxBody), out _), Is.Null);
+    }
+
+    [Test]
+    public void TlsStateRoundTripsOpaque()
+    {
+        var resume = new TlsResume(new byte[80], new byte[32], new byte[] { 1, 2, 3 }, Array.Empty<byte>()).Format();
+        var r = AuthRequest.Parse(new AuthRequest("alice", "pw", 'A', true, Array.Empty<byte>(), true, true, resume).Format(), out string why);
+        Assert.That(r, Is.Not.Null, why);
+        Assert.That((r!.Pbsz, r.Prot, r.Tls), Is.EqualTo((true, true, resume)));
+        var back = TlsResume.Parse(r.Tls);
+        Assert.That((back.TicketKeys.Length, back.SidContext.Length, back.Session), Is.EqualTo((80, 32, new byte[] { 1, 2, 3 })));
+        Assert.Throws<FormatException>(() => TlsResume.Parse("AAAA" + resume[resume.IndexOf('.')..]), "keys must be 80 bytes");
+        Assert.Throws<FormatException>(() => TlsResume.Parse(resume + ".AAAA"));
+        Assert.Throws<FormatException>(() => TlsResume.Parse(new TlsResume(new byte[80], new byte[32], Array.Empty<byte>(), Array.Empty<byte>()).Format()));
     }
 
     [Test]

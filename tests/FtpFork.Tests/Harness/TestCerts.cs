@@ -35,6 +35,13 @@ public sealed class TestCert
     /// <summary>Another certificate and key (ECDSA P-256): a key that does not match <see cref="Rsa"/>, or a renewed certificate.</summary>
     public static TestCert Other => OtherCert.Value;
 
+    /// <summary>Deletes the run's certificate directory, if one was made.</summary>
+    public static void RemoveAll()
+    {
+        if (!RunDir.IsValueCreated) return;
+        try { Directory.Delete(RunDir.Value, recursive: true); } catch (IOException) { }
+    }
+
     /// <summary>The ftpd.conf lines that turn TLS on with this certificate.</summary>
     public string[] Settings(params string[] more) =>
         new[] { "ssl_enable=YES", $"rsa_cert_file={CertPath}", $"rsa_private_key_file={KeyPath}" }.Concat(more).ToArray();
