@@ -123,7 +123,7 @@ public sealed partial class MasterLoop
                 while (Posix.ReapOne() is var (pid, how))
                 {
                     var w = _pool.Reaped(pid);
-                    if (w is { IsSession: false, Ready: false, ClientIp: null }) diedStarting++;
+                    if (w is { IsSession: false, Ready: false, ClientIp: null, Retired: false }) diedStarting++;
                     if (w?.ClientIp != null) _limits.Release(w.ClientIp);
                     _log($"{(w is { IsRelay: true } ? "TLS relay" : "worker")} {pid} exited ({how}){(w?.ClientIp != null ? $", client {w.ClientIp}" : "")}");
                     if (w is { ClientIp: null, IsSession: false } && how != "exit 0" && !_stopping)
@@ -150,9 +150,41 @@ public sealed partial class MasterLoop
                 _pool.SignalAll();
                 break;
             case Sig.Hup:
-                _log("SIGHUP ignored (restart the master to reload ftpd.conf)");
+                OnHangup();
                 break;
         }
+    }
+
+    /// <summary>
+    /// SIGHUP: with ssl_enable the certificate files are read and checked again; renewed ones
+    /// reach new sessions (pool workers holding the old are replaced), a bad one keeps the old and
+    /// says why. The rest of ftpd.conf is not re-read (restart the master for that).
+    /// </summary>
+    private void OnHangup()
+    {
+        if (_reloadTls == null || _stopping)
+        {
+            _log("SIGHUP: nothing to reload (restart the master to reload ftpd.conf)");
+            return;
+        }
+        TlsMaterial fresh;
+        try
+        {
+            fresh = _reloadTls();
+        }
+        catch (ConfigException e)
+        {
+            _log($"SIGHUP: keeping the current certificate: {e.Message}");
+            return;
+        }
+        var now = _pool.Tls!;
+        if (fresh.Cert.AsSpan().SequenceEqual(now.Cert) && fresh.Key.AsSpan().SequenceEqual(now.Key) && fresh.Ca.AsSpan().SequenceEqual(now.Ca))
+        {
+            _log("SIGHUP: the certificate files are unchanged");
+            return;
+        }
+        int replaced = _pool.RenewTls(fresh);
+        _log($"SIGHUP: certificate files reloaded: new sessions get them; {replaced} waiting pool worker(s) replaced, live sessions keep theirs");
     }
 
     private void Accept(Socket listener)

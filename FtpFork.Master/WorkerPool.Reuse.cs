@@ -41,7 +41,7 @@ public sealed partial class WorkerPool
         w.ClientIp = null;
         w.ClientPort = 0;
         w.Committed = false;
-        if (!clientsWaiting && _idle.Count + _pendingPool >= _target)
+        if ((!clientsWaiting && _idle.Count + _pendingPool >= _target) || HoldsOldCertificate(w))
         {
             CloseChannel(w);
             return false;

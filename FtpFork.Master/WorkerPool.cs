@@ -35,17 +35,6 @@ public sealed partial class WorkerPool
     /// <summary>xferlog_file, opened by the master: passed with PRELOGIN and a session's CONFIG; -1 without.</summary>
     public int XferlogFd { get; set; } = -1;
 
-    /// <summary>
-    /// ssl_enable: the certificate, key and CAs the master read and checked; each new pool worker
-    /// gets them (TLSCERT) before it drops privileges. Read by the starter thread: replaced whole, never changed.
-    /// </summary>
-    public TlsMaterial? Tls
-    {
-        get => Volatile.Read(ref _tls);
-        set => Volatile.Write(ref _tls, value);
-    }
-    private TlsMaterial? _tls;
-
     /// <summary>What new pool workers become before their first client (PRELOGIN); set by the master before the first start.</summary>
     public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
 
@@ -69,7 +58,12 @@ public sealed partial class WorkerPool
                 // The log only goes to a pre-login worker that may keep an anonymous session.
                 Channel.Send(mine, MessageType.Prelogin, Prelogin.Format(), Prelogin.Anonymous ? XferlogFd : -1);
                 Channel.Send(mine, MessageType.Config, _configText);
-                if (Tls is TlsMaterial tls) Channel.Send(mine, MessageType.TlsCert, tls.Format());
+                var tls = CurrentTls; // one snapshot: the material sent and its generation agree
+                if (tls.Material != null)
+                {
+                    _startGeneration[pid] = tls.Generation;
+                    Channel.Send(mine, MessageType.TlsCert, tls.Material.Format());
+                }
             }
             catch (PosixException)
             {
@@ -109,8 +103,10 @@ public sealed partial class WorkerPool
                 continue;
             }
             _byPid[s.Pid] = w;
-            if (s.Kind == WorkerKind.Pool) _idle.Enqueue(w);
-            else _spare.Enqueue(w);
+            if (_startGeneration.TryRemove(s.Pid, out int generation)) w.TlsGeneration = generation;
+            if (s.Kind == WorkerKind.Spare) _spare.Enqueue(w);
+            else if (HoldsOldCertificate(w)) Retire(w); // started as the certificate was renewed: it leaves
+            else _idle.Enqueue(w);
         }
         return failed;
     }

@@ -11,6 +11,10 @@ public sealed class WorkerProc
     public int ClientPort { get; set; }
     /// <summary>The server's end of the client's connection (ssl_enable: what a relayed TLS session's worker binds PASV on).</summary>
     public System.Net.IPEndPoint? ClientLocal { get; set; }
+    /// <summary>ssl_enable: which certificate files (WorkerPool.Tls's generation) this pool worker was sent.</summary>
+    public int TlsGeneration { get; set; }
+    /// <summary>Let go on purpose before it served anyone (it held a renewed certificate's predecessor): its exit is no failed start.</summary>
+    public bool Retired { get; set; }
     /// <summary>A pre-login worker that stays as its moved session's TLS relay (after its login's OK).</summary>
     public bool IsRelay { get; set; }
     /// <summary>Clients connected when this one was handed over, itself included (STAT shows it, as vsftpd).</summary>

@@ -1,4 +1,5 @@
-// TLS at start: the master reads the certificate, pool workers get it before their drop, and a plain worker never loads libssl.
+// TLS at start and on SIGHUP: the master reads the certificate, pool workers get it before their drop, a renewed one reaches new sessions.
+using System.Text.RegularExpressions;
 using FtpFork.Tests.Accounts;
 using FtpFork.Tests.Harness;
 using NUnit.Framework;
@@ -26,5 +27,52 @@ public class TlsStartTests
         Assert.That(ProcTools.WaitUntil(() => MapsLibssl(t), TimeSpan.FromSeconds(5)), "ssl_enable=YES: loaded before the drop");
         using var c = tls.Connect();
         Assert.That(c.ReadReply().Code, Is.EqualTo(220), tls.Log);
+    }
+
+    /// <summary>The certificate (PEM, one line) a new TLS connection is served, as openssl s_client shows it.</summary>
+    private static string ServedCertificate(ServerProcess s)
+    {
+        var r = RunTool.Run("openssl", new[] { "s_client", "-starttls", "ftp", "-connect", $"127.0.0.1:{s.Port}", "-showcerts" }, 30_000, stdin: "");
+        string pem = Regex.Match(r.Stdout, "-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----").Value.Replace("\n", "");
+        return pem != "" ? pem : "(no certificate) " + r.Stderr + "\n" + s.Log;
+    }
+
+    private static string Pem(string path) => File.ReadAllText(path).Trim().Replace("\n", "");
+
+    [Test]
+    public void SighupServesARenewedCertificateToNewSessionsAndKeepsTheOldOneWhenTheNewIsBad()
+    {
+        string dir = Directory.CreateTempSubdirectory("ftpfork-renew-").FullName;
+        string cert = Path.Combine(dir, "cert.pem"), key = Path.Combine(dir, "key.pem");
+        File.Copy(TestCert.Rsa.CertPath, cert);
+        File.Copy(TestCert.Rsa.KeyPath, key);
+        try
+        {
+            using var s = ServerProcess.Start("ssl_enable=YES", $"rsa_cert_file={cert}", $"rsa_private_key_file={key}", "allow_anon_ssl=YES");
+            Assert.That(ServedCertificate(s), Is.EqualTo(Pem(TestCert.Rsa.CertPath)));
+            using var live = FtpsControl.Connect(s); // a session under way keeps its connection
+            var poolBefore = ProcTools.Descendants(s.Pid).Where(p => ProcTools.Title(p).Contains("worker (pool)")).ToList();
+            Assert.That(poolBefore, Is.Not.Empty);
+
+            File.Copy(TestCert.Other.CertPath, cert, overwrite: true);
+            File.Copy(TestCert.Other.KeyPath, key, overwrite: true);
+            ProcTools.Signal(s.Pid, 1);
+            Assert.That(s.LogShows("SIGHUP: certificate files reloaded"), s.Log);
+            Assert.That(ServedCertificate(s), Is.EqualTo(Pem(TestCert.Other.CertPath)), "new sessions get the renewed certificate");
+            Assert.That(ProcTools.WaitUntil(() => poolBefore.All(p => !ProcTools.Exists(p)), TimeSpan.FromSeconds(10)),
+                "the pool workers that held the old certificate were replaced");
+            Assert.That(live.Command("NOOP"), Is.EqualTo("200 NOOP ok."), "the live session goes on");
+
+            File.WriteAllText(key, "not a key\n");
+            ProcTools.Signal(s.Pid, 1);
+            int line = Array.FindIndex(File.ReadAllLines(s.ConfigPath), l => l.StartsWith("rsa_private_key_file=")) + 1;
+            Assert.That(s.LogShows($"SIGHUP: keeping the current certificate: {s.ConfigPath}:{line}: rsa_private_key_file: {key}: no usable PEM private key"), s.Log);
+            Assert.That(ServedCertificate(s), Is.EqualTo(Pem(TestCert.Other.CertPath)), "a bad renewal keeps the last good certificate");
+            Assert.That(live.Command("NOOP"), Is.EqualTo("200 NOOP ok."));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
