@@ -66,7 +66,15 @@ public static class PoolWorker
         // One client, or (worker_reuse) one after another while each leaves having sent nothing but QUIT.
         while (true)
         {
-            var client = Channel.Receive(Channel.WorkerFd);
+            Message? client;
+            try
+            {
+                client = Channel.Receive(Channel.WorkerFd);
+            }
+            catch (PosixException)
+            {
+                client = null; // a master killed before it read our READY resets the channel: gone as well
+            }
             WorkerSignals.SetHasClient(client != null);
             if (client == null) return 0; // the master closed our channel: leave the pool quietly
             if (client is not { Type: MessageType.Client } || client.Value.Fd < 0) return Program.Fail("expected CLIENT with an fd");
