@@ -41,7 +41,8 @@ public static class DataTransfer
     /// get_remote_transfer_fd: the data connection (425 and cleanup when it fails), then the data
     /// alarm replaces the idle one, the control connection keeps urgent bytes inline (Telnet
     /// Synch before ABOR), the 150 mark goes out, and under PROT P the TLS handshake follows (522
-    /// when it fails or does not resume the control connection's session).
+    /// when it fails or does not resume the control connection's session). A download's progress
+    /// is what the client's kernel acknowledged (TCP_INFO), an <paramref name="upload"/>'s what the pump reads.
     /// </summary>
     public static DataConn? Begin(Session s, string mark, bool upload = false)
     {
@@ -53,7 +54,8 @@ public static class DataTransfer
             return null;
         }
         if (s.Control.IsTcp) TcpSocket.SetOobInline(s.Control.Fd); // a TLS control connection has no urgent bytes
-        s.Timeouts.StartData();
+        int fd = sock.Value;
+        s.Timeouts.StartData(upload ? null : () => TcpInfoCall.BytesAcked(fd));
         s.Control.Reply(ReplyCodes.FileStatusOk, mark);
         return s.DataProtected ? DataTls.Accept(s, sock.Value, upload) : new DataConn(sock.Value, null);
     }
@@ -71,9 +73,9 @@ public static class DataTransfer
             conn.Tls.Dispose();
         }
         else if (r == PumpResult.Ok) Posix.ShutdownWrite(sock); // a failure here (the client left) changes nothing
+        s.Timeouts.Stop(); // before the close: the alarm's sampler reads the socket
         Posix.Close(sock);
         s.Data.Clear();
-        s.Timeouts.Stop();
         switch (r)
         {
             case PumpResult.Ok:

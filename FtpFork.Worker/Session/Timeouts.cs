@@ -5,13 +5,25 @@ namespace FtpFork.Worker;
 
 public enum AlarmVerdict { Ignore, IdleTimeout, DataTimeout }
 
+/// <summary>
+/// The data alarm cuts a transfer data_connection_timeout after the last byte moved, within a
+/// second: a byte moves when the pump reads one (uploads), hashes one (HASH), or when the
+/// client's kernel acknowledges one (downloads: tcpi_bytes_acked, sampled at each alarm, since a
+/// write into a 4 MB send queue returns long after the client started taking bytes again). An
+/// alarm that finds the stall shorter than the timeout re-arms alarm() for the time left.
+/// </summary>
 public sealed class Timeouts
 {
     private const int Off = 0, Idle = 1, Data = 2;
+    /// <summary>A stall this close to the timeout when an alarm comes counts as the whole timeout (alarm() has whole seconds).</summary>
+    private const long SlackMs = 50;
     private readonly uint _idle;
     private readonly uint _data;
+    private readonly object _gate = new();
     private volatile int _mode;
-    private volatile bool _progress;
+    private long _lastMove; // Environment.TickCount64 of the last byte known to have moved
+    private Func<long>? _delivered; // downloads: the kernel's count of bytes the client took
+    private long _deliveredSeen;
 
     public Timeouts(int idleSeconds, int dataSeconds)
     {
@@ -26,21 +38,36 @@ public sealed class Timeouts
         Posix.Alarm(_idle);
     }
 
-    /// <summary>start_data_alarm: a transfer is never cut by the idle timeout, only by a stall.</summary>
-    public void StartData()
+    /// <summary>
+    /// start_data_alarm: a transfer (or a wait for a lock, or a HASH) is never cut by the idle
+    /// timeout, only by a stall. <paramref name="delivered"/>, for downloads, reads how many bytes
+    /// the client has taken so far (a count that only grows); it runs on the signal thread, sampled
+    /// every second so the last byte is known to within one.
+    /// </summary>
+    public void StartData(Func<long>? delivered = null)
     {
-        _progress = false;
-        _mode = _data > 0 ? Data : Off;
-        Posix.Alarm(_data);
+        lock (_gate)
+        {
+            _delivered = delivered;
+            _deliveredSeen = Sample(delivered, 0);
+            Volatile.Write(ref _lastMove, Environment.TickCount64);
+            _mode = _data > 0 ? Data : Off;
+            Posix.Alarm(_data == 0 ? 0 : delivered != null ? 1 : _data);
+        }
     }
 
-    /// <summary>Called for every chunk moved on the data connection.</summary>
-    public void Progress() => _progress = true;
+    /// <summary>Called for every chunk moved (read from the client, hashed, or written for it).</summary>
+    public void Progress() => Volatile.Write(ref _lastMove, Environment.TickCount64);
 
+    /// <summary>The alarm off; after it the download's sampler is never called again (its socket may close).</summary>
     public void Stop()
     {
-        _mode = Off;
-        Posix.Alarm(0);
+        lock (_gate)
+        {
+            _mode = Off;
+            _delivered = null;
+            Posix.Alarm(0);
+        }
     }
 
     /// <summary>On the signal thread, for each SIGALRM: what it means now.</summary>
@@ -51,12 +78,45 @@ public sealed class Timeouts
             case Idle:
                 return AlarmVerdict.IdleTimeout;
             case Data:
-                if (!_progress) return AlarmVerdict.DataTimeout;
-                _progress = false; // progress since the last alarm: clear the flag and re-arm
-                Posix.Alarm(_data);
-                return AlarmVerdict.Ignore;
+                return OnDataAlarm();
             default:
                 return AlarmVerdict.Ignore;
+        }
+    }
+
+    private AlarmVerdict OnDataAlarm()
+    {
+        lock (_gate)
+        {
+            if (_mode != Data) return AlarmVerdict.Ignore; // stopped meanwhile
+            long now = Environment.TickCount64;
+            if (_delivered != null)
+            {
+                long seen = Sample(_delivered, _deliveredSeen);
+                if (seen != _deliveredSeen)
+                {
+                    _deliveredSeen = seen;
+                    Volatile.Write(ref _lastMove, now); // moved within the last second
+                }
+            }
+            long left = _data * 1000L - (now - Volatile.Read(ref _lastMove));
+            if (left <= SlackMs) return AlarmVerdict.DataTimeout;
+            uint seconds = (uint)((left + 999) / 1000);
+            Posix.Alarm(_delivered != null ? Math.Min(1u, seconds) : seconds);
+            return AlarmVerdict.Ignore;
+        }
+    }
+
+    private static long Sample(Func<long>? delivered, long previous)
+    {
+        if (delivered == null) return previous;
+        try
+        {
+            return delivered();
+        }
+        catch (PosixException)
+        {
+            return previous; // the socket is in error: no progress; the pump will see it too
         }
     }
 }
