@@ -85,6 +85,8 @@ public sealed partial class MasterLoop
             // A worker that may come back stops counting as the pool's: look again then.
             int grace = _stopping ? -1 : _pool.MsUntilGraceEnds();
             if (grace >= 0 && (timeout < 0 || grace < timeout)) timeout = grace;
+            int handing = MsUntilHandOverCheck(); // a worker must take its client soon
+            if (handing >= 0 && (timeout < 0 || handing < timeout)) timeout = handing;
             bool[] ready = FdIo.PollRead(fds, timeout);
             bool anyReady = ready.Any(r => r);
 
@@ -96,6 +98,7 @@ public sealed partial class MasterLoop
                 if (ready[first + i]) Accept(_listeners[i]);
             for (int i = 0; i < channels.Count; i++)
                 if (ready[first + _listeners.Count + i] && channels[i].Channel >= 0) OnWorkerReadable(channels[i]);
+            CheckHandOvers();
             if (_stopping) continue;
             if (_pool.NeedsWorker && !paused) _pool.Refill();
             else if (!anyReady && grown && timeout == WorkerPool.QuietMs) _pool.Shrink();
@@ -122,11 +125,12 @@ public sealed partial class MasterLoop
                 int diedStarting = 0;
                 while (Posix.ReapOne() is var (pid, how))
                 {
+                    if (_pool.Find(pid) is { Untaken: not null } leaving) Settle(leaving); // died before its client was settled
                     var w = _pool.Reaped(pid);
                     if (w is { IsSession: false, Ready: false, ClientIp: null, Retired: false }) diedStarting++;
                     if (w?.ClientIp != null) _limits.Release(w.ClientIp);
                     _log($"{(w is { IsRelay: true } ? "TLS relay" : "worker")} {pid} exited ({how}){(w?.ClientIp != null ? $", client {w.ClientIp}" : "")}");
-                    if (w is { ClientIp: null, IsSession: false } && how != "exit 0" && !_stopping)
+                    if (w is { ClientIp: null, IsSession: false, Killed: false } && how != "exit 0" && !_stopping)
                     {
                         // A pool worker that fails before any client would be restarted at once, forever:
                         // pause refilling for a second (clients are still served, by workers started on demand).
@@ -272,7 +276,8 @@ public sealed partial class MasterLoop
     }
 
     /// <summary>
-    /// Passes the client to a ready worker and closes the master's copy. False when no worker is
+    /// Passes the client to a ready worker (the master's copy is kept until the worker has read
+    /// it: MasterLoop.Handover.cs). False when no worker is
     /// ready (one is being started): the caller keeps the client waiting. A client no worker would
     /// take is closed (true: it is done with).
     /// </summary>
@@ -300,7 +305,7 @@ public sealed partial class MasterLoop
             w.ClientCount = _limits.Clients;
             w.HandedAt = Environment.TickCount64;
             if (_config.WorkerReuse) w.ClientSocket = Posix.Identity(fd);
-            client.Dispose();
+            Handed(w, client); // the master's copy stays until the worker has read CLIENT
             _log($"client {ip}:{port} -> worker {w.Pid}");
             return true;
         }
@@ -323,9 +328,11 @@ public sealed partial class MasterLoop
         }
         if (m == null)
         {
+            Settle(w); // before its channel closes: a CLIENT it never read goes to another worker
             _pool.CloseChannel(w); // the worker is exiting; SIGCHLD will reap it
             return;
         }
+        if (w.Untaken != null) Taken(w); // it speaks: it has read its CLIENT
         if (m.Value.Type == MessageType.Auth)
         {
             OnAuthRequest(w, m.Value);

@@ -35,6 +35,10 @@ public sealed class WorkerProc
     public bool Committed { get; set; }
     /// <summary>fstat's (device, inode) of the client socket handed over: what IDLE must send back.</summary>
     public (ulong Dev, ulong Ino) ClientSocket { get; set; }
+    /// <summary>The master's copy of the client handed over, kept until the worker has read its CLIENT (MasterLoop.Handover.cs).</summary>
+    public System.Net.Sockets.Socket? Untaken { get; set; }
+    /// <summary>Killed by the master for not taking its client: its death pauses nothing.</summary>
+    public bool Killed { get; set; }
     /// <summary>worker_reuse: a pool worker serving a client that has sent no command but QUIT, no login under way or done.</summary>
     public bool MayComeBack => !IsSession && ClientIp != null && !Committed && !LoggedIn && AuthFd < 0;
 }

@@ -63,10 +63,11 @@ public static unsafe class TcpInfoCall
     }
 
     /// <summary>
-    /// ioctl(SIOCOUTQ) on a Unix socket: the bytes sent on it the peer has not read yet (a
-    /// message stays charged to its sender until received), so 0 once a worker took its CLIENT.
+    /// ioctl(SIOCOUTQ): bytes sent on the socket its peer has not taken yet. On a Unix socket a
+    /// message stays charged to its sender until received, so a worker's channel shows 0 once the
+    /// worker has read its CLIENT; on a TCP socket it is what is not acknowledged yet.
     /// </summary>
-    public static int UnreadBySender(int fd)
+    public static int SendQueue(int fd)
     {
         int* n = stackalloc int[1];
         Posix.Check("ioctl(SIOCOUTQ)", () => Native.ioctl(fd, Native.SIOCOUTQ, n));

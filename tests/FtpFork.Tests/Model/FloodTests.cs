@@ -101,6 +101,36 @@ public class FloodTests
         Assert.That(s.Log, Does.Not.Contain("not taken back"), ModelTools.Why(s));
     }
 
+    [Test]
+    public void AStoppedPoolWorkerIsKilledAndItsClientGoesToAnother()
+    {
+        using var s = ServerProcess.Start("worker_pool_size=2");
+        Assert.That(s.LogShows("2 pre-login worker(s) ready"), Is.True, ModelTools.Why(s));
+        ModelTools.WaitPool(s, 2);
+        var stopped = ModelTools.PoolWorkers(s);
+        foreach (int p in stopped) ProcTools.Signal(p, 19); // SIGSTOP: alive, ready as far as the master knows, never reading
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                using var c = s.Connect();
+                var r = c.ReadReply(10000);
+                Assert.That(r.Code, Is.EqualTo(220), $"client {i}{ModelTools.Why(s)}");
+                Assert.That(c.Command("NOOP").Code, Is.EqualTo(200));
+                Assert.That(c.Command("QUIT").Code, Is.EqualTo(221));
+            }
+            Assert.That(ProcTools.WaitUntil(() => stopped.All(p => !ProcTools.Exists(p)), ModelTools.Wait), Is.True,
+                "the stopped workers were killed and reaped" + ModelTools.Why(s));
+            Assert.That(s.Log, Does.Contain("did not take client"), ModelTools.Why(s));
+            Assert.That(ProcTools.WaitUntil(() => ModelTools.Zombies(s.Pid).Count == 0, ModelTools.Wait), Is.True, "every exit is reaped");
+            ModelTools.WaitPool(s, 2, atLeast: true);
+        }
+        finally
+        {
+            foreach (int p in stopped) ProcTools.Signal(p, 18); // SIGCONT, should one be left
+        }
+    }
+
     [TestCase(TcpInfo.CloseWait, 0, 7L, 6L)]
     [TestCase(TcpInfo.Close, 32 /* EPIPE: reset after the FIN */, 7L, 6L)]
     [TestCase(TcpInfo.Close, 104 /* ECONNRESET: no FIN */, 7L, 7L)]
