@@ -101,6 +101,9 @@ public static class ParamCommands
             case "CHMOD":
                 Chmod(s, rest);
                 return;
+            case "UTIME":
+                TimeCommands.SiteUtime(s, rest);
+                return;
             case "UMASK":
                 Umask(s, rest);
                 return;
