@@ -23,7 +23,8 @@ public static class BasicCommands
     {
         var lines = new List<string>();
         foreach (var f in CommandTable.Features(s.Config))
-            lines.Add(" " + (f.StartsWith("MLST ", StringComparison.Ordinal) ? ListFormat.MlstFeat(s.MlstFacts) : f));
+            lines.Add(" " + (f.StartsWith("MLST ", StringComparison.Ordinal) ? ListFormat.MlstFeat(s.MlstFacts)
+                : f.StartsWith("HASH ", StringComparison.Ordinal) ? HashCommands.Feat(s.HashAlgorithm) : f));
         return lines;
     }
 

@@ -51,7 +51,7 @@ public static class ParamCommands
     public static void Acct(Session s, string arg) =>
         s.Control.Reply(ReplyCodes.NotImplemented, "ACCT not implemented.");
 
-    /// <summary>OPTS UTF8 ON (always on), OPTS MLST fact;fact; (RFC 3659 7.9); anything else 501.</summary>
+    /// <summary>OPTS UTF8 ON (always on), OPTS MLST fact;fact; (RFC 3659 7.9), OPTS HASH [alg] (HashCommands); anything else 501.</summary>
     public static void Opts(Session s, string arg)
     {
         string a = arg.Trim();
@@ -80,6 +80,11 @@ public static class ParamCommands
             }
             s.MlstFacts = chosen.ToArray();
             s.Control.Reply(ReplyCodes.CommandOk, reply.ToString());
+            return;
+        }
+        if (name == "HASH" && s.LoggedIn)
+        {
+            HashCommands.Opts(s, value);
             return;
         }
         s.Control.Reply(ReplyCodes.BadArguments, "Option not understood.");

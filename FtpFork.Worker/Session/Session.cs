@@ -66,6 +66,8 @@ public sealed class Session
     public bool Utf8 { get; set; } = true;
     /// <summary>The facts MLSD/MLST send (OPTS MLST changes them), from ListFormat.AllFacts.</summary>
     public IReadOnlyList<string> MlstFacts { get; set; } = ListFormat.DefaultFacts;
+    /// <summary>HASH's algorithm (OPTS HASH changes it), one of HashCommands.Algorithms.</summary>
+    public string HashAlgorithm { get; set; } = HashCommands.Algorithms[0];
 
     // Data connection
     /// <summary>The data connection the client set up with PASV/EPSV/PORT/EPRT (one transfer's worth).</summary>
