@@ -250,18 +250,9 @@ public class ModelProcessTests
         {
             foreach (var c in clients) c.Dispose();
         }
-        // Refilled, the pool holds 4 × worker_pool_size ready workers, not more (the count is read
-        // until it has not changed for 1.5 s: a growing pool would still be starting workers).
-        int last = -1;
-        var stableSince = DateTime.UtcNow;
-        var end = DateTime.UtcNow + ModelTools.Wait;
-        while (DateTime.UtcNow < end && (last < 1 || DateTime.UtcNow - stableSince < TimeSpan.FromSeconds(1.5)))
-        {
-            int n = ModelTools.PoolWorkers(s).Count;
-            if (n != last) { last = n; stableSince = DateTime.UtcNow; }
-            Thread.Sleep(50);
-        }
-        Assert.That(last, Is.EqualTo(4), ModelTools.Why(s));
+        // Refilled, the pool holds 4 × worker_pool_size workers, and not more.
+        Assert.That(ModelTools.ReachesAndStays(() => ModelTools.PoolWorkers(s).Count, 4), Is.True,
+            $"pool workers: {ModelTools.PoolWorkers(s).Count}" + ModelTools.Why(s));
     }
 
     [Test]

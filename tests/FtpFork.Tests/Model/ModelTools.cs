@@ -32,6 +32,13 @@ public static class ModelTools
         return condition();
     }
 
+    /// <summary>
+    /// True when <paramref name="count"/> reaches <paramref name="n"/> (within 20 s) and stays at or
+    /// below it for 1.5 s more: a target reached and not passed, however slow the starts are.
+    /// </summary>
+    public static bool ReachesAndStays(Func<int> count, int n) =>
+        ProcTools.WaitUntil(() => count() == n, TimeSpan.FromSeconds(20)) && Holds(() => count() <= n, TimeSpan.FromSeconds(1.5));
+
     public static List<int> Zombies(int parent) =>
         ProcTools.Children(parent).Where(p => ProcTools.State(p) == 'Z').ToList();
 
