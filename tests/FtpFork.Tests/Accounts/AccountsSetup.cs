@@ -42,12 +42,13 @@ public sealed class TestUser : IDisposable
     public uint Uid { get; }
     public uint Gid { get; }
 
-    public TestUser()
+    /// <summary>A new account; <paramref name="home"/> (made with -m unless it exists) defaults to /tmp/NAME-home.</summary>
+    public TestUser(Func<string, string>? home = null, string shell = "/bin/sh")
     {
         Name = "fft" + Guid.NewGuid().ToString("N")[..8];
-        Home = Path.Combine(Path.GetTempPath(), Name + "-home");
+        Home = home?.Invoke(Name) ?? Path.Combine(Path.GetTempPath(), Name + "-home");
         // In "users" too, so the session's supplementary groups can be checked.
-        Check(Edit("useradd", new[] { "-m", "-d", Home, "-s", "/bin/sh", "-G", "users", Name }));
+        Check(Edit("useradd", new[] { "-m", "-d", Home, "-s", shell, "-G", "users", Name }));
         Check(Edit("chpasswd", new[] { "-c", "SHA512" }, $"{Name}:{Password}\n"));
         string[] pw = RunTool.Run("getent", new[] { "passwd", Name }).Stdout.Trim().Split(':');
         Uid = uint.Parse(pw[2]);

@@ -102,7 +102,13 @@ public sealed class ServerProcess : IDisposable
     public static ServerProcess Start(params string[] settings) => StartBinary(MasterPath, settings);
 
     /// <summary>As <see cref="Start"/>, with another master binary (a copy beside a test's own worker).</summary>
-    public static ServerProcess StartBinary(string masterPath, params string[] settings)
+    public static ServerProcess StartBinary(string masterPath, params string[] settings) => StartWith(masterPath, null, settings);
+
+    /// <summary>As <see cref="Start"/>, the master (and so its workers) with these environment variables added.</summary>
+    public static ServerProcess StartWithEnvironment(IReadOnlyDictionary<string, string> env, params string[] settings) =>
+        StartWith(MasterPath, env, settings);
+
+    private static ServerProcess StartWith(string masterPath, IReadOnlyDictionary<string, string>? env, string[] settings)
     {
         string dir = Directory.CreateTempSubdirectory("ftpfork-test-").FullName;
         string root = Path.Combine(dir, "root");
@@ -114,7 +120,7 @@ public sealed class ServerProcess : IDisposable
         // from the same range): a master that finds it taken is started again on another.
         for (int attempt = 1; ; attempt++)
         {
-            var server = Launch(masterPath, dir, root, FreePort(), settings);
+            var server = Launch(masterPath, env, dir, root, FreePort(), settings);
             if (server.Listening(TimeSpan.FromSeconds(20))) return server;
             string log = server.Log;
             server.Kill();
@@ -127,7 +133,7 @@ public sealed class ServerProcess : IDisposable
     private const int PortTries = 5;
     private readonly ManualResetEventSlim _listening = new();
 
-    private static ServerProcess Launch(string masterPath, string dir, string root, int port, string[] settings)
+    private static ServerProcess Launch(string masterPath, IReadOnlyDictionary<string, string>? env, string dir, string root, int port, string[] settings)
     {
         var conf = new StringBuilder();
         conf.AppendLine("listen_address=127.0.0.1");
@@ -145,6 +151,7 @@ public sealed class ServerProcess : IDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the master");
         var server = new ServerProcess(p, port, dir, root, configPath);
         p.ErrorDataReceived += (_, e) =>
