@@ -1,4 +1,5 @@
 // The master's half of logins: start-up checks of the accounts, AUTH requests from pre-login workers, moving a session.
+using FtpFork.Common.Accounts;
 using FtpFork.Common.Config;
 using FtpFork.Common.Interop;
 using FtpFork.Common.Ipc;
@@ -71,6 +72,8 @@ public sealed partial class MasterLoop
             return;
         }
         w.AuthFd = m.Fd;
+        bool anon = LoginNames.IsAnonymous(request.User);
+        w.LoginAttempt = (request.User, anon, anon ? request.Password : "");
         _auth.Submit(w.Pid, request, w.ClientIp!, w.ClientPort);
     }
 
@@ -91,6 +94,7 @@ public sealed partial class MasterLoop
         }
         int fd = w.AuthFd;
         w.AuthFd = -1;
+        WorkerProc? moved = null;
         var verdict = o.Session == null ? (o.Oops == null ? AuthResult.Refused : AuthResult.Oops(o.Oops)) : o.InPlace ? AuthResult.Here : AuthResult.Moved;
         if (o.Session != null && _stopping) verdict = AuthResult.Oops("Server is shutting down.");
         else if (o.InPlace) w.LoggedIn = true; // the session stays: no second AUTH is ever accepted from it
@@ -111,9 +115,11 @@ public sealed partial class MasterLoop
                 }
                 var session = _pool.SpawnSession(h, o.ConfigText, fd);
                 w.IsRelay = h.Tls != "";
+                moved = session;
                 session.ClientIp = w.ClientIp;
                 session.ClientPort = w.ClientPort;
                 session.ClientCount = w.ClientCount;
+                session.ConnectedAt = w.ConnectedAt;
                 w.ClientIp = null; // the slot follows the client: released when the session worker is reaped
                 _log($"worker {w.Pid}: session moved to worker {session.Pid}{(w.IsRelay ? $" (worker {w.Pid} stays as its TLS relay)" : "")}");
             }
@@ -124,6 +130,7 @@ public sealed partial class MasterLoop
             }
         }
         Posix.Close(fd);
+        LogLogin(w, o.InPlace ? w : moved, verdict == AuthResult.Moved || verdict == AuthResult.Here);
         try
         {
             Channel.Send(w.Channel, MessageType.AuthResult, verdict.Format());
@@ -132,5 +139,22 @@ public sealed partial class MasterLoop
         {
             _pool.CloseChannel(w);
         }
+    }
+
+    /// <summary>
+    /// OK or FAIL LOGIN in the activity logs, under the pre-login worker's pid (the process that
+    /// served the connection); a logged-in session's record gets the user it is logged under.
+    /// </summary>
+    private void LogLogin(WorkerProc prelogin, WorkerProc? session, bool ok)
+    {
+        if (prelogin.LoginAttempt is not var (name, anon, password)) return;
+        prelogin.LoginAttempt = null;
+        _activity.Login(prelogin.Pid, prelogin.ClientIp ?? session?.ClientIp ?? "?", name, anon, password, ok);
+        if (!ok || session == null) return;
+        session.User = _activity.LoggedName(name, anon);
+        session.Anonymous = anon;
+        session.Guest = !anon && _config.GuestEnable;
+        session.AnonPassword = password;
+        session.LoginAt = DateTime.UtcNow;
     }
 }

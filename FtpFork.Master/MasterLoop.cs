@@ -15,6 +15,8 @@ public sealed partial class MasterLoop
     private readonly Func<TlsMaterial>? _reloadTls;
     private readonly Action<string> _log;
     private readonly ClientLimits _limits;
+    private readonly ActivityLog _activity;
+    private readonly WorkerOutput _output = new();
     private readonly SelfPipe _wake = new();
     private List<Socket> _listeners = new();
     private WorkerPool _pool = null!;
@@ -34,6 +36,7 @@ public sealed partial class MasterLoop
         _reloadTls = reloadTls;
         _log = log;
         _limits = new ClientLimits(config.MaxClients, config.MaxPerIp);
+        _activity = new ActivityLog(log);
     }
 
     public int Run()
@@ -42,22 +45,12 @@ public sealed partial class MasterLoop
         ProcessTitle.Init("ftpfork");
         try
         {
-            _pool = new WorkerPool(_config, _log) { Tls = _tls };
+            _pool = new WorkerPool(_config, _log) { Tls = _tls, OutputFd = _output.WriteFd };
             _auth = StartAccounts();
             _listeners = Listeners.Bind(_config);
-            if (_config.XferlogEnable)
-            {
-                try
-                {
-                    _pool.XferlogFd = TransferFiles.OpenLog(_config.XferlogFile);
-                }
-                catch (PosixException e)
-                {
-                    throw new AccountsException($"xferlog_file: {e.Message}");
-                }
-            }
+            _activity.Configure(_config);
         }
-        catch (Exception e) when (e is SocketException or FileNotFoundException or AccountsException)
+        catch (Exception e) when (e is SocketException or FileNotFoundException or AccountsException or LogFileException)
         {
             _log($"cannot start: {e.Message}");
             return 1;
@@ -72,7 +65,7 @@ public sealed partial class MasterLoop
 
         while (!_stopping || _pool.Count > 0)
         {
-            var fds = new List<int> { _wake.ReadFd, _auth.WakeFd, _pool.StarterFd };
+            var fds = new List<int> { _wake.ReadFd, _auth.WakeFd, _pool.StarterFd, _output.ReadFd };
             fds.AddRange(_listeners.Select(l => (int)l.Handle));
             var channels = _pool.All.Where(w => w.Channel >= 0).ToList();
             fds.AddRange(channels.Select(w => w.Channel));
@@ -93,7 +86,8 @@ public sealed partial class MasterLoop
             if (ready[0]) foreach (byte b in _wake.Drain()) OnSignal((Sig)b);
             if (ready[1]) foreach (var outcome in _auth.Drain()) OnAuthOutcome(outcome);
             if (ready[2]) OnStarted(_pool.CollectStarted());
-            const int first = 3;
+            if (ready[3]) _output.Drain(_log);
+            const int first = 4;
             for (int i = 0; i < _listeners.Count && !_stopping; i++)
                 if (ready[first + i]) Accept(_listeners[i]);
             for (int i = 0; i < channels.Count; i++)
@@ -217,6 +211,8 @@ public sealed partial class MasterLoop
             }
             catch (SocketException) { /* the client is gone already */ }
             _log($"refused {ip}: {refusal.TrimEnd()}");
+            _activity.Connect(Environment.ProcessId, ip, refusal == ClientLimits.TooManyUsers
+                ? "Connection refused: too many sessions." : "Connection refused: too many sessions for this address.");
             client.Dispose();
             return;
         }
@@ -304,9 +300,11 @@ public sealed partial class MasterLoop
             if (_config.SslEnable && client.LocalEndPoint is IPEndPoint local) w.ClientLocal = local;
             w.ClientCount = _limits.Clients;
             w.HandedAt = Environment.TickCount64;
+            w.ConnectedAt = DateTime.UtcNow;
             if (_config.WorkerReuse) w.ClientSocket = Posix.Identity(fd);
             Handed(w, client); // the master's copy stays until the worker has read CLIENT
             _log($"client {ip}:{port} -> worker {w.Pid}");
+            _activity.Connect(w.Pid, ip);
             return true;
         }
         _log($"no worker took client {ip}:{port}; closed");
@@ -333,6 +331,11 @@ public sealed partial class MasterLoop
             return;
         }
         if (w.Untaken != null) Taken(w); // it speaks: it has read its CLIENT
+        if (m.Value.Type == MessageType.Log && m.Value.Fd < 0)
+        {
+            OnActivity(w, m.Value);
+            return;
+        }
         if (m.Value.Type == MessageType.Auth)
         {
             OnAuthRequest(w, m.Value);
@@ -358,6 +361,21 @@ public sealed partial class MasterLoop
         }
         Posix.Close(m.Value.Fd);
         _log($"worker {w.Pid}: unexpected message '{m.Value.Type}'; killed");
+        SignalWatch.Kill(w.Pid);
+        _pool.CloseChannel(w);
+    }
+
+    /// <summary>LOG: a note for the master's log, or a record about the worker's own session for the activity logs; malformed ends the worker.</summary>
+    private void OnActivity(WorkerProc w, Message m)
+    {
+        var r = ActivityRecord.Parse(m.Body, out string why);
+        if (r != null)
+        {
+            if (r.What == LogKind.Note) _log($"worker {w.Pid}: {r.Text}");
+            else _activity.Record(w, r);
+            return;
+        }
+        _log($"worker {w.Pid}: malformed LOG ({why}); killed");
         SignalWatch.Kill(w.Pid);
         _pool.CloseChannel(w);
     }

@@ -32,8 +32,8 @@ public sealed partial class WorkerPool
         _starter = new WorkerStarter(StartOne);
     }
 
-    /// <summary>xferlog_file, opened by the master: passed with PRELOGIN and a session's CONFIG; -1 without.</summary>
-    public int XferlogFd { get; set; } = -1;
+    /// <summary>The pipe every worker's stdout and stderr go to (WorkerOutput), -1 for the master's own.</summary>
+    public int OutputFd { get; set; } = -1;
 
     /// <summary>What new pool workers become before their first client (PRELOGIN); set by the master before the first start.</summary>
     public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
@@ -55,8 +55,7 @@ public sealed partial class WorkerPool
         {
             try
             {
-                // The log only goes to a pre-login worker that may keep an anonymous session.
-                Channel.Send(mine, MessageType.Prelogin, Prelogin.Format(), Prelogin.Anonymous ? XferlogFd : -1);
+                Channel.Send(mine, MessageType.Prelogin, Prelogin.Format());
                 Channel.Send(mine, MessageType.Config, _configText);
                 var tls = CurrentTls; // one snapshot: the material sent and its generation agree
                 if (tls.Material != null)
@@ -128,7 +127,7 @@ public sealed partial class WorkerPool
         try
         {
             Channel.Send(mine, MessageType.Session, h.Format(), controlFd);
-            Channel.Send(mine, MessageType.Config, configText, XferlogFd);
+            Channel.Send(mine, MessageType.Config, configText);
             if (h.TlsCert) Channel.Send(mine, MessageType.TlsCert, (Tls ?? throw new InvalidOperationException("TLS session without certificates")).Format());
         }
         catch (PosixException)
@@ -193,7 +192,7 @@ public sealed partial class WorkerPool
             // ALRM, TERM and INT blocked: every thread of the worker inherits that, and only its
             // signal thread unblocks them while it waits (SignalWatch.Blocked).
             pid = Spawner.Spawn(_workerPath, new[] { title.PadRight(TitleRoom) }, theirs, Channel.WorkerFd,
-                blocked: SignalWatch.WorkerSignals);
+                blocked: SignalWatch.WorkerSignals, output: OutputFd);
         }
         catch
         {

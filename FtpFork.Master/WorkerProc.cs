@@ -39,6 +39,19 @@ public sealed class WorkerProc
     public System.Net.Sockets.Socket? Untaken { get; set; }
     /// <summary>Killed by the master for not taking its client: its death pauses nothing.</summary>
     public bool Killed { get; set; }
+    /// <summary>The logged-in user as the logs show it (ftp_username for anonymous); null before login.</summary>
+    public string? User { get; set; }
+    /// <summary>An anonymous session (xferlog's "a", with the password as its identity).</summary>
+    public bool Anonymous { get; set; }
+    /// <summary>A virtual user's session (guest_enable: xferlog's "g").</summary>
+    public bool Guest { get; set; }
+    public string AnonPassword { get; set; } = "";
+    /// <summary>The name and (anonymous only) password of the AUTH being checked, for the LOGIN line.</summary>
+    public (string Name, bool Anonymous, string Password)? LoginAttempt { get; set; }
+    /// <summary>When its client was handed over and when it logged in (UTC); default before.</summary>
+    public DateTime ConnectedAt { get; set; }
+    public DateTime LoginAt { get; set; }
+
     /// <summary>worker_reuse: a pool worker serving a client that has sent no command but QUIT, no login under way or done.</summary>
     public bool MayComeBack => !IsSession && ClientIp != null && !Committed && !LoggedIn && AuthFd < 0;
 }

@@ -11,7 +11,6 @@ public static class PoolWorker
     public static int Run(Message first)
     {
         var identity = PreloginIdentity.Parse(first.Body);
-        int xferlog = first.Fd;
         var cm = Channel.Receive(Channel.WorkerFd);
         if (cm == null) return 0;
         if (cm is not { Type: MessageType.Config }) return Program.Fail("expected CONFIG from the master");
@@ -82,7 +81,6 @@ public static class PoolWorker
             var session = Program.NewSession(config, client.Value.Fd, peer[0]);
             session.UserLists = lists;
             session.Prelogin = identity;
-            session.XferlogFd = xferlog;
             session.BannerLines = banner;
             session.Tls = tls;
             if (peer.Length > 2 && int.TryParse(peer[2], out int count)) session.ClientCountAtStart = count;

@@ -47,9 +47,8 @@ public static class Program
         // Replies are small writes in a row (150 then 226): without TCP_NODELAY, Nagle holds the
         // second one until the client's delayed ACK, ~40 ms per transfer.
         if (local == null) TcpSocket.SetNoDelay(fd);
-        Action<string> log = WorkerLog.Write;
-        var control = new ControlConnection(fd, config.LogFtpProtocol ? log : null, local, peer);
-        return new Session(config, control, ip, Channel.WorkerFd, log);
+        var control = new ControlConnection(fd, config.LogFtpProtocol ? WorkerLog.Record : null, local, peer);
+        return new Session(config, control, ip, Channel.WorkerFd, WorkerLog.Write);
     }
 
     /// <summary>READY to the master: this start is over (it hands clients to ready workers only). False when the master is gone.</summary>

@@ -53,7 +53,6 @@ public static class SessionWorker
                 new IPEndPoint(IPAddress.Parse(h.ClientIp), h.ClientPort));
         session.Tls = tls;
         session.ClientCountAtStart = h.ClientCount;
-        session.XferlogFd = cm.Value.Fd;
         try
         {
             if (h.ChangeIdentity)

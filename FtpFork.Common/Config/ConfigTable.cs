@@ -134,7 +134,11 @@ public static class ConfigTable
 
         B("log_ftp_protocol", false, (c, v) => c with { LogFtpProtocol = v }, c => c.LogFtpProtocol),
         B("xferlog_enable", false, (c, v) => c with { XferlogEnable = v }, c => c.XferlogEnable),
-        S("xferlog_file", "/var/log/ftpfork.xferlog", (c, v) => c with { XferlogFile = v }, c => c.XferlogFile),
+        S("xferlog_file", "/var/log/xferlog", (c, v) => c with { XferlogFile = v }, c => c.XferlogFile),
+        B("xferlog_std_format", false, (c, v) => c with { XferlogStdFormat = v }, c => c.XferlogStdFormat),
+        S("vsftpd_log_file", "/var/log/ftpfork.log", (c, v) => c with { VsftpdLogFile = v }, c => c.VsftpdLogFile),
+        B("dual_log_enable", false, (c, v) => c with { DualLogEnable = v }, c => c.DualLogEnable),
+        B("syslog_enable", false, (c, v) => c with { SyslogEnable = v }, c => c.SyslogEnable),
     };
 
     public const string Version = "0.1.0";
@@ -167,10 +171,10 @@ public static class ConfigTable
 
     public static readonly IReadOnlySet<string> VsftpdOnly = new HashSet<string>
     {
-        "chown_uploads", "chown_username", "chown_upload_mode", "xferlog_std_format",
+        "chown_uploads", "chown_username", "chown_upload_mode",
         "async_abor_enable", "one_process_model",
-        "setproctitle_enable", "text_userdb_names", "tcp_wrappers", "dual_log_enable", "syslog_enable",
-        "vsftpd_log_file", "background", "session_support",
+        "setproctitle_enable", "text_userdb_names", "tcp_wrappers",
+        "background", "session_support",
         "run_as_launching_user", "no_log_lock",
         "tilde_user_enable",
         "reverse_lookup_enable", "userlist_log",

@@ -138,6 +138,10 @@ public sealed record FtpConfig
     public bool LogFtpProtocol { get; init; }
     public bool XferlogEnable { get; init; }
     public string XferlogFile { get; init; } = "";
+    public bool XferlogStdFormat { get; init; }
+    public string VsftpdLogFile { get; init; } = "";
+    public bool DualLogEnable { get; init; }
+    public bool SyslogEnable { get; init; }
 
     /// <summary>Every key at its default.</summary>
     public static FtpConfig Defaults { get; } = ConfigTable.ApplyDefaults(new FtpConfig());

@@ -17,6 +17,14 @@ public static class LocalClock
         return $"{Days[tm.tm_wday]} {Months[tm.tm_mon]} {tm.tm_mday,2} {tm.tm_hour:00}:{tm.tm_min:00}:{tm.tm_sec:00} {tm.tm_year + 1900}";
     }
 
+    /// <summary>Now as syslog(3) stamps a message, "Dec  2 17:43:12" (RFC 3164, local time).</summary>
+    public static string SyslogStamp()
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (Native.localtime_r(now, out var tm) == IntPtr.Zero) return DateTime.UtcNow.ToString("MMM d HH:mm:ss");
+        return $"{Months[tm.tm_mon]} {tm.tm_mday,2} {tm.tm_hour:00}:{tm.tm_min:00}:{tm.tm_sec:00}";
+    }
+
     /// <summary>Now as "yyyy-MM-dd HH:mm:ss" in local time (UTC if the zone was never read).</summary>
     public static string Stamp()
     {

@@ -11,10 +11,10 @@ public static unsafe class Spawner
     /// Spawns <paramref name="path"/> with argv (argv[0] is the title) and the current environment,
     /// with <paramref name="passFd"/> on <paramref name="childFd"/>; every fd above childFd is closed
     /// in the child. Dispositions reset in the child; its signal mask holds <paramref name="blocked"/>
-    /// only. Returns the pid.
+    /// only. With <paramref name="output"/> ≥ 0 the child's stdout and stderr are that fd. Returns the pid.
     /// </summary>
     public static int Spawn(string path, IReadOnlyList<string> argv, int passFd, int childFd,
-        IReadOnlyList<string>? env = null, IReadOnlyList<Sig>? blocked = null)
+        IReadOnlyList<string>? env = null, IReadOnlyList<Sig>? blocked = null, int output = -1)
     {
         if (passFd == childFd)
             throw new ArgumentException("fd to pass already sits on the target number; dup2 would keep close-on-exec");
@@ -37,6 +37,11 @@ public static unsafe class Spawner
             try
             {
                 Checked("posix_spawn_file_actions_adddup2", Native.posix_spawn_file_actions_adddup2(fa, passFd, childFd));
+                if (output >= 0)
+                {
+                    Checked("posix_spawn_file_actions_adddup2", Native.posix_spawn_file_actions_adddup2(fa, output, 1));
+                    Checked("posix_spawn_file_actions_adddup2", Native.posix_spawn_file_actions_adddup2(fa, output, 2));
+                }
                 // Descriptors we do not create ourselves may lack close-on-exec (Mono.Posix's UnixSignal
                 // pipes, whatever our own parent leaked to us): the child keeps 0-2 and childFd only.
                 Checked("posix_spawn_file_actions_addclosefrom_np", Native.posix_spawn_file_actions_addclosefrom_np(fa, childFd + 1));

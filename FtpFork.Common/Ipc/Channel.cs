@@ -6,9 +6,9 @@ namespace FtpFork.Common.Ipc;
 
 public static class MessageType
 {
-    /// <summary>master → new pool worker, before CONFIG: the identity to take before any client (PreloginIdentity), with the xferlog_file fd when enabled.</summary>
+    /// <summary>master → new pool worker, before CONFIG: the identity to take before any client (PreloginIdentity).</summary>
     public const string Prelogin = "PRELOGIN";
-    /// <summary>master → new worker: the effective config as ftpd.conf text (to a session worker with the xferlog_file fd when enabled).</summary>
+    /// <summary>master → new worker: the effective config as ftpd.conf text.</summary>
     public const string Config = "CONFIG";
     /// <summary>master → new pool worker after CONFIG when ssl_enable (and to a session worker that needs them): TlsMaterial, the PEM bytes.</summary>
     public const string TlsCert = "TLSCERT";
@@ -31,6 +31,8 @@ public static class MessageType
     public const string Idle = "IDLE";
     /// <summary>master → new session worker, before CONFIG: SessionHandoff with the control fd.</summary>
     public const string Session = "SESSION";
+    /// <summary>any worker → master: an ActivityRecord (a transfer, a file change, a protocol line, a note) for the master to log.</summary>
+    public const string Log = "LOG";
 }
 
 /// <summary>worker_reuse's bounds, the same for the worker that offers itself back and the master that checks.</summary>

@@ -1,5 +1,6 @@
 // Directory commands: CWD/XCWD, CDUP/XCUP, MKD/XMKD, RMD/XRMD, with vsftpd 3.0's replies.
 using FtpFork.Common.Interop;
+using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
@@ -21,6 +22,7 @@ public static class DirCommands
 
     public static void Mkd(Session s, string arg)
     {
+        s.Activity.Begin(LogKind.Mkdir, s.Files.LogPath(arg));
         var p = s.Files.Resolve(arg, LastLink.NoFollow);
         if (s.Files.Normalize(arg) is null or "/")
         {
@@ -42,13 +44,15 @@ public static class DirCommands
             return;
         }
         s.Control.Reply(ReplyCodes.PathCreated, $"{Quote(p.Virtual)} created");
+        s.Activity.End(ok: true);
     }
 
     public static void Rmd(Session s, string arg)
     {
+        s.Activity.Begin(LogKind.Rmdir, s.Files.LogPath(arg));
         var p = s.Files.Resolve(arg, LastLink.NoFollow);
-        FileAction.Run(s, p is { IsDirectory: true } && p.Virtual != "/", () => PathCalls.Rmdir(p!.Real),
-            "Remove directory operation successful.", "Remove directory operation failed.");
+        if (FileAction.Run(s, p is { IsDirectory: true } && p.Virtual != "/", () => PathCalls.Rmdir(p!.Real),
+            "Remove directory operation successful.", "Remove directory operation failed.")) s.Activity.End(ok: true);
     }
 
     /// <summary>A path in a 257 reply: in double quotes, inner quotes doubled (RFC 959).</summary>

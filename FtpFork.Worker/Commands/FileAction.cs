@@ -7,9 +7,9 @@ public static class FileAction
 {
     /// <summary>
     /// Runs <paramref name="change"/> when <paramref name="allowed"/>; replies 250 "ok" on success,
-    /// 550 "failed" when refused or when the system call fails (EACCES, ENOTEMPTY, ...).
+    /// 550 "failed" when refused or when the system call fails (EACCES, ENOTEMPTY, ...). True when it worked.
     /// </summary>
-    public static void Run(Session s, bool allowed, Action change, string ok, string failed)
+    public static bool Run(Session s, bool allowed, Action change, string ok, string failed)
     {
         if (allowed)
         {
@@ -17,10 +17,11 @@ public static class FileAction
             {
                 change();
                 s.Control.Reply(ReplyCodes.FileActionOk, ok);
-                return;
+                return true;
             }
             catch (PosixException) { }
         }
         s.Control.Reply(ReplyCodes.FileNotFound, failed);
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 // File commands: DELE, RNFR/RNTO, SIZE, MDTM (read and, with mdtm_write, set), with vsftpd 3.0's replies.
 using System.Globalization;
 using FtpFork.Common.Interop;
+using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
@@ -8,9 +9,10 @@ public static class FileCommands
 {
     public static void Dele(Session s, string arg)
     {
+        s.Activity.Begin(LogKind.Delete, s.Files.LogPath(arg));
         var p = s.Files.Resolve(arg, LastLink.NoFollow);
-        FileAction.Run(s, p is { Exists: true, IsDirectory: false }, () => PathCalls.Unlink(p!.Real),
-            "Delete operation successful.", "Delete operation failed.");
+        if (FileAction.Run(s, p is { Exists: true, IsDirectory: false }, () => PathCalls.Unlink(p!.Real),
+            "Delete operation successful.", "Delete operation failed.")) s.Activity.End(ok: true);
     }
 
     public static void Rnfr(Session s, string arg)
@@ -30,6 +32,7 @@ public static class FileCommands
     {
         string from = s.RenameFrom!;
         s.RenameFrom = null;
+        s.Activity.Begin(LogKind.Rename, from + " " + s.Files.LogPath(arg));
         var src = s.Files.Resolve(from, LastLink.NoFollow);
         var dst = s.Files.Resolve(arg, LastLink.NoFollow);
         if (s.Files.Normalize(arg) is null or "/")
@@ -52,6 +55,7 @@ public static class FileCommands
             return;
         }
         s.Control.Reply(ReplyCodes.FileActionOk, "Rename successful.");
+        s.Activity.End(ok: true);
     }
 
     public static void Size(Session s, string arg)

@@ -1,4 +1,5 @@
 // Transfer parameters and small commands: TYPE, STRU, MODE, ALLO, ACCT, OPTS, SITE (CHMOD, UMASK, HELP).
+using FtpFork.Common.Ipc;
 using System.Text;
 using FtpFork.Common.Interop;
 
@@ -134,6 +135,7 @@ public static class ParamCommands
             s.Control.Reply(ReplyCodes.BadArguments, "SITE CHMOD bad mode.");
             return;
         }
+        s.Activity.Begin(LogKind.Chmod, s.Files.LogPath(rest[(sp + 1)..]) + " " + rest[..sp]);
         var p = s.Files.ResolveExisting(rest[(sp + 1)..]);
         try
         {
@@ -146,6 +148,7 @@ public static class ParamCommands
             return;
         }
         s.Control.Reply(ReplyCodes.CommandOk, "SITE CHMOD command ok.");
+        s.Activity.End(ok: true);
     }
 
     private static void Umask(Session s, string rest)

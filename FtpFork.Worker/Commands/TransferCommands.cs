@@ -1,6 +1,7 @@
 // The file transfer commands: RETR (sendfile or ASCII), STOR, APPE and STOU (streamed to disk), with REST.
 using FtpFork.Common.Interop;
 using FtpFork.Common.Text;
+using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
@@ -18,6 +19,7 @@ public static class TransferCommands
             s.Control.Reply(ReplyCodes.FileNotFound, "No support for resume of ASCII transfer.");
             return;
         }
+        s.Activity.Begin(LogKind.Download, s.Files.LogPath(arg), s.Type == TransferType.Ascii);
         var path = s.Files.Resolve(arg);
         FileFacts facts = default;
         int? opened = path == null ? null : TransferFiles.OpenRead(path.Real, out facts);
@@ -71,6 +73,7 @@ public static class TransferCommands
         s.RestOffset = 0;
         if (!DataTransfer.ChecksOk(s)) return;
         var path = kind == Upload.Unique ? UniqueName(s, arg) : s.Files.Resolve(arg);
+        s.Activity.Begin(LogKind.Upload, kind == Upload.Unique && path != null ? path.Virtual : s.Files.LogPath(arg), s.Type == TransferType.Ascii);
         if (path == null)
         {
             s.Control.Reply(ReplyCodes.BadFileName, "Could not create file.");
@@ -155,7 +158,7 @@ public static class TransferCommands
     private static void LogTransfer(Session s, string verb, string file, DataPump pump, PumpResult r, long started)
     {
         long ms = Environment.TickCount64 - started;
-        if (s.XferlogFd >= 0) Xferlog.Write(s, upload: verb != "RETR", ok: r == PumpResult.Ok, file, pump.Bytes, ms);
+        s.Activity.End(r == PumpResult.Ok, pump.Bytes);
         if (s.Config.LogFtpProtocol)
             s.Log($"{s.ClientIp}: {verb} {LogText.Escape(file)}: {r}, {pump.Bytes} bytes in {ms} ms, {pump.ManagedBytes} bytes through managed memory");
     }

@@ -71,6 +71,12 @@ public sealed class FileSystemView
 
     private bool DeniedName(string name) => DenyPattern != "" && ListFormat.GlobMatch(DenyPattern, name);
 
+    /// <summary>
+    /// A path argument as vsftpd logs it (prepend_path_to_filename): as given when absolute, else
+    /// after the working directory, not normalized.
+    /// </summary>
+    public string LogPath(string arg) => arg.StartsWith('/') ? arg : Cwd.EndsWith('/') ? Cwd + arg : Cwd + "/" + arg;
+
     /// <summary>An existing file or directory (symlinks followed); null when missing or outside.</summary>
     public ResolvedPath? ResolveExisting(string arg) => Resolve(arg) is { Exists: true } p ? p : null;
 

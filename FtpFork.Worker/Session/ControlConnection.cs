@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using FtpFork.Common.Interop;
 using FtpFork.Common.Text;
+using FtpFork.Common.Ipc;
 
 namespace FtpFork.Worker;
 
@@ -11,7 +12,8 @@ public sealed class ControlConnection
     private volatile int _fd;
     private readonly object _writeLock = new();
     private readonly LineReader _reader;
-    private readonly Action<string>? _trace;
+    // log_ftp_protocol: each command line and reply line as an activity record (vsftpd's "FTP command"/"FTP response").
+    private readonly Action<ActivityRecord>? _trace;
     private IPEndPoint? _local, _peer;
     private long _bytesReceived;
 
@@ -21,7 +23,7 @@ public sealed class ControlConnection
     /// relay's socketpair: then <paramref name="local"/> and <paramref name="peer"/> are the TCP
     /// connection's ends as the master saw them.
     /// </summary>
-    public ControlConnection(int fd, Action<string>? trace = null, IPEndPoint? local = null, IPEndPoint? peer = null)
+    public ControlConnection(int fd, Action<ActivityRecord>? trace = null, IPEndPoint? local = null, IPEndPoint? peer = null)
     {
         _fd = fd;
         if (local != null && peer != null)
@@ -106,7 +108,7 @@ public sealed class ControlConnection
     {
         var line = _reader.ReadLine();
         if (_trace != null && line.Status == LineStatus.Ok)
-            _trace("> " + (line.Text.StartsWith("PASS ", StringComparison.OrdinalIgnoreCase) ? "PASS <hidden>" : LogText.Escape(line.Text)));
+            Trace(LogKind.Command, line.Text.StartsWith("PASS ", StringComparison.OrdinalIgnoreCase) ? "PASS <password>" : line.Text);
         return line;
     }
 
@@ -180,9 +182,12 @@ public sealed class ControlConnection
         if (!Send(text)) ProcessCalls.Exit(0);
     }
 
+    private void Trace(LogKind what, string text) => _trace!(new ActivityRecord(what, true, 0, 0, false, text));
+
     private bool Send(string text)
     {
-        _trace?.Invoke("< " + text.TrimEnd());
+        if (_trace != null)
+            foreach (var l in text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)) Trace(LogKind.Response, l);
         byte[] b = Encoding.UTF8.GetBytes(text);
         lock (_writeLock)
         {
@@ -216,7 +221,7 @@ public sealed class ControlConnection
     public void CloseWith(string line, int exitCode)
     {
         Monitor.Enter(_writeLock); // never released: the process ends here
-        _trace?.Invoke("< " + line);
+        if (_trace != null) Trace(LogKind.Response, line);
         try
         {
             Posix.ShutdownRead(Fd);

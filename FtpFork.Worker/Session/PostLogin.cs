@@ -16,6 +16,7 @@ public static class PostLogin
                 s.SetTitle(verb is "PASS" ? "IDLE" : (sp < 0 ? verb : $"{verb} {line.Text[(sp + 1)..]}"));
             }
             Dispatcher.Dispatch(s, line);
+            s.Activity.FailPending();
         }
     }
 }

@@ -30,8 +30,8 @@ public sealed class Session
     public string? MovedAs { get; set; }
     /// <summary>What this process became before the client arrived (a pool worker's PRELOGIN).</summary>
     public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
-    /// <summary>xferlog_file as the master opened it (append-only), or -1.</summary>
-    public int XferlogFd { get; set; } = -1;
+    /// <summary>The log entry under way (a transfer, a file change), sent to the master when it ends.</summary>
+    public ActivityEntry Activity { get; }
     /// <summary>Directories whose message_file this session has shown (dirmessage_enable shows each once).</summary>
     public HashSet<string> MessagesShown { get; } = new(StringComparer.Ordinal);
     /// <summary>ssl_enable: the TLS context this process serves with (made before its privilege drop); null otherwise.</summary>
@@ -103,6 +103,7 @@ public sealed class Session
         ChannelFd = channelFd;
         _log = log;
         Timeouts = new Timeouts(config.IdleSessionTimeout, config.DataConnectionTimeout);
+        Activity = new ActivityEntry(config.XferlogEnable || config.DualLogEnable || config.SyslogEnable);
     }
 
     public void Log(string line) => _log(line);

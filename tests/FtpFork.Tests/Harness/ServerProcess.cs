@@ -99,16 +99,25 @@ public sealed class ServerProcess : IDisposable
     /// Starts the master with a temp root (anonymous, read-only unless the settings say otherwise)
     /// and the given extra ftpd.conf lines; returns once it listens (or throws with its log).
     /// </summary>
-    public static ServerProcess Start(params string[] settings) => StartBinary(MasterPath, settings);
+    public static ServerProcess Start(params string[] settings) => Start(new StartOptions(), settings);
 
     /// <summary>As <see cref="Start"/>, with another master binary (a copy beside a test's own worker).</summary>
-    public static ServerProcess StartBinary(string masterPath, params string[] settings) => StartWith(masterPath, null, settings);
+    public static ServerProcess StartBinary(string masterPath, params string[] settings) =>
+        Start(new StartOptions(Master: masterPath), settings);
 
     /// <summary>As <see cref="Start"/>, the master (and so its workers) with these environment variables added.</summary>
     public static ServerProcess StartWithEnvironment(IReadOnlyDictionary<string, string> env, params string[] settings) =>
-        StartWith(MasterPath, env, settings);
+        Start(new StartOptions(Env: env), settings);
 
-    private static ServerProcess StartWith(string masterPath, IReadOnlyDictionary<string, string>? env, string[] settings)
+    /// <summary>
+    /// How to start the master: another binary, a command that runs it (e.g. unshare; the master's
+    /// argv follows), more environment, more arguments after --config.
+    /// </summary>
+    public sealed record StartOptions(string? Master = null, string[]? Wrapper = null,
+        IReadOnlyDictionary<string, string>? Env = null, string[]? Args = null);
+
+    /// <summary>As <see cref="Start(string[])"/>, started as <paramref name="how"/> says.</summary>
+    public static ServerProcess Start(StartOptions how, params string[] settings)
     {
         string dir = Directory.CreateTempSubdirectory("ftpfork-test-").FullName;
         string root = Path.Combine(dir, "root");
@@ -120,7 +129,7 @@ public sealed class ServerProcess : IDisposable
         // from the same range): a master that finds it taken is started again on another.
         for (int attempt = 1; ; attempt++)
         {
-            var server = Launch(masterPath, env, dir, root, FreePort(), settings);
+            var server = Launch(how, dir, root, FreePort(), settings);
             if (server.Listening(TimeSpan.FromSeconds(20))) return server;
             string log = server.Log;
             server.Kill();
@@ -133,7 +142,7 @@ public sealed class ServerProcess : IDisposable
     private const int PortTries = 5;
     private readonly ManualResetEventSlim _listening = new();
 
-    private static ServerProcess Launch(string masterPath, IReadOnlyDictionary<string, string>? env, string dir, string root, int port, string[] settings)
+    private static ServerProcess Launch(StartOptions how, string dir, string root, int port, string[] settings)
     {
         var conf = new StringBuilder();
         conf.AppendLine("listen_address=127.0.0.1");
@@ -145,13 +154,15 @@ public sealed class ServerProcess : IDisposable
         string configPath = Path.Combine(dir, "ftpd.conf");
         File.WriteAllText(configPath, conf.ToString());
 
-        var psi = new ProcessStartInfo(masterPath, new[] { "--config", configPath })
+        string[] argv = (how.Wrapper ?? Array.Empty<string>())
+            .Concat(new[] { how.Master ?? MasterPath, "--config", configPath }).Concat(how.Args ?? Array.Empty<string>()).ToArray();
+        var psi = new ProcessStartInfo(argv[0], argv[1..])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        foreach (var (k, v) in how.Env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the master");
         var server = new ServerProcess(p, port, dir, root, configPath);
         p.ErrorDataReceived += (_, e) =>

@@ -97,15 +97,15 @@ public class ReadmeBehaviourTests
         string log = Path.Combine(Path.GetTempPath(), $"ftpfork-xfer-{Guid.NewGuid():N}.log");
         try
         {
-            using var s = ServerProcess.Start(DataClient.AnonWritable.Append("xferlog_enable=YES").Append($"xferlog_file={log}").ToArray());
+            using var s = ServerProcess.Start(DataClient.AnonWritable.Append("xferlog_enable=YES").Append($"vsftpd_log_file={log}").ToArray());
             DataClient.WritableDir(s);
             using var c = DataClient.LoggedIn(s);
             var d = DataClient.Pasv(c);
             Assert.That(c.Command("STOR pub/u.bin").Code, Is.EqualTo(150));
             DataClient.WriteAllAndClose(d, new byte[1234]);
             Assert.That(c.ReadReply().Code, Is.EqualTo(226));
-            Assert.That(ProcTools.WaitUntil(() => File.Exists(log) && File.ReadAllText(log).Contains('\n'), TimeSpan.FromSeconds(5)), Is.True);
-            string[] lines = File.ReadAllLines(log);
+            Assert.That(ProcTools.WaitUntil(() => File.Exists(log) && File.ReadAllText(log).Contains("UPLOAD"), TimeSpan.FromSeconds(5)), Is.True);
+            string[] lines = File.ReadAllLines(log).Where(l => l.Contains("UPLOAD")).ToArray(); // CONNECT and LOGIN come first
             Assert.That(lines, Has.Length.EqualTo(1));
             Assert.That(lines[0], Does.Match(@"^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \[pid \d+\] \[ftp\] OK UPLOAD: Client ""127\.0\.0\.1"", ""/pub/u\.bin"", 1234 bytes, [\d.]+Kbyte/sec$"));
         }
