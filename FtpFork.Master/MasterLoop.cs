@@ -58,6 +58,7 @@ public sealed partial class MasterLoop
         string where = string.Join(" ", _listeners.Select(Listeners.Describe));
         ProcessTitle.Set($"master, listening on {where}");
         StartSignalThread();
+        _admin = AdminServer.Open(_config, _log);
         _log($"listening on {where} (pool {_config.WorkerPoolSize}, max_clients {_config.MaxClients}, max_per_ip {_config.MaxPerIp}, open files {nofile})");
         _pool.SetBaseSize(_config.WorkerPoolSize);
         _pool.Reuse = _config.WorkerReuse;
@@ -65,7 +66,7 @@ public sealed partial class MasterLoop
 
         while (!_stopping || _pool.Count > 0)
         {
-            var fds = new List<int> { _wake.ReadFd, _auth.WakeFd, _pool.StarterFd, _output.ReadFd };
+            var fds = new List<int> { _wake.ReadFd, _auth.WakeFd, _pool.StarterFd, _output.ReadFd, _admin?.WakeFd ?? -1 };
             fds.AddRange(_listeners.Select(l => (int)l.Handle));
             var channels = _pool.All.Where(w => w.Channel >= 0).ToList();
             fds.AddRange(channels.Select(w => w.Channel));
@@ -80,6 +81,8 @@ public sealed partial class MasterLoop
             if (grace >= 0 && (timeout < 0 || grace < timeout)) timeout = grace;
             int handing = MsUntilHandOverCheck(); // a worker must take its client soon
             if (handing >= 0 && (timeout < 0 || handing < timeout)) timeout = handing;
+            int kick = KickDeadlines();
+            if (kick >= 0 && (timeout < 0 || kick < timeout)) timeout = kick;
             bool[] ready = FdIo.PollRead(fds, timeout);
             bool anyReady = ready.Any(r => r);
 
@@ -87,7 +90,8 @@ public sealed partial class MasterLoop
             if (ready[1]) foreach (var outcome in _auth.Drain()) OnAuthOutcome(outcome);
             if (ready[2]) OnStarted(_pool.CollectStarted());
             if (ready[3]) _output.Drain(_log);
-            const int first = 4;
+            if (ready[4]) OnAdmin();
+            const int first = 5;
             for (int i = 0; i < _listeners.Count && !_stopping; i++)
                 if (ready[first + i]) Accept(_listeners[i]);
             for (int i = 0; i < channels.Count; i++)
@@ -97,6 +101,7 @@ public sealed partial class MasterLoop
             if (_pool.NeedsWorker && !paused) _pool.Refill();
             else if (!anyReady && grown && timeout == WorkerPool.QuietMs) _pool.Shrink();
         }
+        _admin?.Remove();
         _log("stopped: every worker has exited");
         return 0;
     }

@@ -10,8 +10,10 @@ namespace FtpFork.Master;
 public static class Program
 {
     [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(Options))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(WhoOptions))]
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "who") return Who(args[1..]);
         var parser = new Parser(s =>
         {
             s.AllowMultiInstance = true;
@@ -61,6 +63,26 @@ public static class Program
             return 0;
         }
         return new MasterLoop(config, Log.Write, tls, config.SslEnable ? () => TlsSetup.Load(config, origins) : null).Run();
+    }
+
+    /// <summary>`ftpfork who ...`: its own options (WhoOptions), then WhoCommand.</summary>
+    private static int Who(string[] args)
+    {
+        var parser = new Parser(s =>
+        {
+            s.AllowMultiInstance = true;
+            s.HelpWriter = null;
+            s.AutoHelp = true;
+            s.AutoVersion = false;
+        });
+        var result = parser.ParseArguments<WhoOptions>(args);
+        if (result is NotParsed<WhoOptions> notParsed)
+        {
+            bool help = notParsed.Errors.All(e => e.Tag is ErrorType.HelpRequestedError);
+            (help ? Console.Out : Console.Error).Write(HelpText.AutoBuild(result, 80));
+            return help ? 0 : 2;
+        }
+        return WhoCommand.Run(((Parsed<WhoOptions>)result).Value);
     }
 
     /// <summary>The value option (-c/--config, -o/--option) given last or followed by another option, if any.</summary>

@@ -48,14 +48,23 @@ public sealed partial class WorkerPool
     /// On the starter thread: a new worker on a fresh socketpair; a pool worker is sent its
     /// pre-login identity and the configuration right away (a spare waits for SESSION).
     /// </summary>
-    private (int Pid, int Channel) StartOne(WorkerKind kind)
+    private (int Pid, int Channel, SessionStats? Stats) StartOne(WorkerKind kind)
     {
         var (pid, mine) = Start(kind == WorkerKind.Pool ? "ftpfork: worker" : "ftpfork: spare");
+        SessionStats? stats = null;
         if (kind == WorkerKind.Pool)
         {
             try
             {
-                Channel.Send(mine, MessageType.Prelogin, Prelogin.Format());
+                stats = NewStats(out int page);
+                try
+                {
+                    Channel.Send(mine, MessageType.Prelogin, Prelogin.Format(), page);
+                }
+                finally
+                {
+                    Posix.Close(page);
+                }
                 Channel.Send(mine, MessageType.Config, _configText);
                 var tls = CurrentTls; // one snapshot: the material sent and its generation agree
                 if (tls.Material != null)
@@ -73,8 +82,11 @@ public sealed partial class WorkerPool
         {
             TellSpare(mine);
         }
-        return (pid, mine);
+        return (pid, mine, stats);
     }
+
+    /// <summary>A new stats page for a worker (`ftpfork who`'s live numbers); <paramref name="fd"/> goes to the worker, then is closed.</summary>
+    private static SessionStats NewStats(out int fd) => new(SharedPage.Create(out fd));
 
     /// <summary>
     /// Takes in what the starter thread started. Returns how many pool worker starts failed or died
@@ -92,12 +104,13 @@ public sealed partial class WorkerPool
                 if (s.Kind == WorkerKind.Pool) failed++;
                 continue;
             }
-            var w = new WorkerProc { Pid = s.Pid, Channel = s.Channel, IsSession = s.Kind == WorkerKind.Spare, StartedAt = Environment.TickCount64 };
+            var w = new WorkerProc { Pid = s.Pid, Channel = s.Channel, IsSession = s.Kind == WorkerKind.Spare, StartedAt = Environment.TickCount64, Stats = s.Stats };
             bool gone = _reapedEarly.Remove(s.Pid);
             if (gone && s.Kind == WorkerKind.Pool) failed++; // it died at once: no worker came of it
             if (gone || _stopping)
             {
                 CloseChannel(w); // already reaped, or we are stopping: an idle worker leaves on EOF
+                if (gone) DropStats(w);
                 if (!gone) _byPid[s.Pid] = w; // still to be reaped
                 continue;
             }
@@ -124,10 +137,12 @@ public sealed partial class WorkerPool
             w = StartSpare();
         }
         int pid = w.Pid, mine = w.Channel;
+        int page = -1;
         try
         {
+            w.Stats ??= NewStats(out page);
             Channel.Send(mine, MessageType.Session, h.Format(), controlFd);
-            Channel.Send(mine, MessageType.Config, configText);
+            Channel.Send(mine, MessageType.Config, configText, page);
             if (h.TlsCert) Channel.Send(mine, MessageType.TlsCert, (Tls ?? throw new InvalidOperationException("TLS session without certificates")).Format());
         }
         catch (PosixException)
@@ -135,6 +150,10 @@ public sealed partial class WorkerPool
             SignalWatch.Kill(pid);
             CloseChannel(w);
             throw;
+        }
+        finally
+        {
+            Posix.Close(page);
         }
         return w;
     }
@@ -219,6 +238,7 @@ public sealed partial class WorkerPool
         CloseChannel(w);
         Posix.Close(w.AuthFd);
         w.AuthFd = -1;
+        DropStats(w);
         // A pool worker or spare that died unused: dropped, so the queues count only live workers
         // (and a start that died does not hold a place among those under way).
         Drop(_idle, w);
@@ -233,6 +253,13 @@ public sealed partial class WorkerPool
             var x = q.Dequeue();
             if (x != w) q.Enqueue(x);
         }
+    }
+
+    /// <summary>Unmaps a gone worker's stats page (only the loop thread reads pages, so none is being read).</summary>
+    private static void DropStats(WorkerProc w)
+    {
+        w.Stats?.Page.Dispose();
+        w.Stats = null;
     }
 
     public void CloseChannel(WorkerProc w)

@@ -39,6 +39,8 @@ public sealed class WorkerProc
     public System.Net.Sockets.Socket? Untaken { get; set; }
     /// <summary>Killed by the master for not taking its client: its death pauses nothing.</summary>
     public bool Killed { get; set; }
+    /// <summary>Its live numbers (the page it shares with the master), read by `ftpfork who`; null before it has one or once reaped.</summary>
+    public FtpFork.Common.Ipc.SessionStats? Stats { get; set; }
     /// <summary>The logged-in user as the logs show it (ftp_username for anonymous); null before login.</summary>
     public string? User { get; set; }
     /// <summary>An anonymous session (xferlog's "a", with the password as its identity).</summary>

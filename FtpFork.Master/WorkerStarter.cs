@@ -1,13 +1,14 @@
 // Starts workers off the master's loop: one thread does socketpair + posix_spawn + the start messages; the loop collects the results.
 using System.Collections.Concurrent;
 using FtpFork.Common.Interop;
+using FtpFork.Common.Ipc;
 
 namespace FtpFork.Master;
 
 public enum WorkerKind { Pool, Spare }
 
-/// <summary>A started worker (Pid, the master's channel end), or why it could not be started.</summary>
-public readonly record struct StartedWorker(WorkerKind Kind, int Pid, int Channel, string? Error);
+/// <summary>A started worker (Pid, the master's channel end, its stats page if it has one), or why it could not be started.</summary>
+public readonly record struct StartedWorker(WorkerKind Kind, int Pid, int Channel, SessionStats? Stats, string? Error);
 
 /// <summary>
 /// posix_spawn blocks its caller until the child has exec'd (CLONE_VFORK): on a busy machine that
@@ -19,11 +20,11 @@ public sealed class WorkerStarter
     private readonly BlockingCollection<WorkerKind> _requests = new();
     private readonly ConcurrentQueue<StartedWorker> _done = new();
     private readonly SelfPipe _wake = new();
-    private readonly Func<WorkerKind, (int Pid, int Channel)> _start;
+    private readonly Func<WorkerKind, (int Pid, int Channel, SessionStats? Stats)> _start;
     private volatile bool _stopped;
 
     /// <param name="start">Starts one worker of a kind; runs on the starter thread, so it may only use immutable state.</param>
-    public WorkerStarter(Func<WorkerKind, (int Pid, int Channel)> start)
+    public WorkerStarter(Func<WorkerKind, (int Pid, int Channel, SessionStats? Stats)> start)
     {
         _start = start;
         new Thread(Run) { IsBackground = true, Name = "starter" }.Start();
@@ -53,18 +54,18 @@ public sealed class WorkerStarter
             StartedWorker result;
             if (_stopped)
             {
-                result = new StartedWorker(kind, -1, -1, "stopping");
+                result = new StartedWorker(kind, -1, -1, null, "stopping");
             }
             else
             {
                 try
                 {
-                    var (pid, channel) = _start(kind);
-                    result = new StartedWorker(kind, pid, channel, null);
+                    var (pid, channel, stats) = _start(kind);
+                    result = new StartedWorker(kind, pid, channel, stats, null);
                 }
                 catch (PosixException e)
                 {
-                    result = new StartedWorker(kind, -1, -1, e.Message);
+                    result = new StartedWorker(kind, -1, -1, null, e.Message);
                 }
             }
             _done.Enqueue(result);

@@ -11,6 +11,7 @@ public static class PoolWorker
     public static int Run(Message first)
     {
         var identity = PreloginIdentity.Parse(first.Body);
+        var stats = Program.MapStats(first.Fd);
         var cm = Channel.Receive(Channel.WorkerFd);
         if (cm == null) return 0;
         if (cm is not { Type: MessageType.Config }) return Program.Fail("expected CONFIG from the master");
@@ -81,6 +82,8 @@ public static class PoolWorker
             var session = Program.NewSession(config, client.Value.Fd, peer[0]);
             session.UserLists = lists;
             session.Prelogin = identity;
+            session.Stats = stats;
+            stats?.Reset();
             session.BannerLines = banner;
             session.Tls = tls;
             if (peer.Length > 2 && int.TryParse(peer[2], out int count)) session.ClientCountAtStart = count;

@@ -65,6 +65,25 @@ public static class Program
         }
     }
 
+    /// <summary>The stats page the master sent (with PRELOGIN or a session's CONFIG), mapped; the fd closed. Null without one.</summary>
+    internal static SessionStats? MapStats(int fd)
+    {
+        if (fd < 0) return null;
+        try
+        {
+            return new SessionStats(SharedPage.Map(fd));
+        }
+        catch (PosixException e)
+        {
+            WorkerLog.Write($"stats page: {e.Message}"); // `ftpfork who` shows "?" for this session
+            return null;
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
     internal static int Fail(string why)
     {
         WorkerLog.Write(why);

@@ -53,6 +53,8 @@ public static class SessionWorker
                 new IPEndPoint(IPAddress.Parse(h.ClientIp), h.ClientPort));
         session.Tls = tls;
         session.ClientCountAtStart = h.ClientCount;
+        session.Stats = Program.MapStats(cm.Value.Fd);
+        session.Stats?.Reset();
         try
         {
             if (h.ChangeIdentity)

@@ -139,6 +139,9 @@ public static class ConfigTable
         S("vsftpd_log_file", "/var/log/ftpfork.log", (c, v) => c with { VsftpdLogFile = v }, c => c.VsftpdLogFile),
         B("dual_log_enable", false, (c, v) => c with { DualLogEnable = v }, c => c.DualLogEnable),
         B("syslog_enable", false, (c, v) => c with { SyslogEnable = v }, c => c.SyslogEnable),
+
+        S("admin_socket", "/run/ftpfork/admin.sock", (c, v) => c with { AdminSocket = v }, c => c.AdminSocket),
+        S("admin_socket_group", "", (c, v) => c with { AdminSocketGroup = v }, c => c.AdminSocketGroup),
     };
 
     public const string Version = "0.1.0";

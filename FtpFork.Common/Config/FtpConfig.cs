@@ -143,6 +143,12 @@ public sealed record FtpConfig
     public bool DualLogEnable { get; init; }
     public bool SyslogEnable { get; init; }
 
+    // Running as a service
+    /// <summary>admin_socket: where `ftpfork who` reaches the master ("" = none).</summary>
+    public string AdminSocket { get; init; } = "";
+    /// <summary>admin_socket_group: a group whose members may use it too ("" = the master's user only).</summary>
+    public string AdminSocketGroup { get; init; } = "";
+
     /// <summary>Every key at its default.</summary>
     public static FtpConfig Defaults { get; } = ConfigTable.ApplyDefaults(new FtpConfig());
 }

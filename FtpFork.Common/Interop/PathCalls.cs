@@ -104,6 +104,16 @@ public static class PathCalls
     public static void Chmod(string path, int mode) =>
         Posix.Check("chmod", () => Syscall.chmod(path, (FilePermissions)mode));
 
+    /// <summary>lchown(2): the owner and group of the name itself (a socket file, a link).</summary>
+    public static void Chown(string path, uint uid, uint gid) => Posix.Check("lchown", () => Syscall.lchown(path, uid, gid));
+
+    /// <summary>What the name is (lstat's device and inode), to tell later whether it is still the file made; null when absent.</summary>
+    public static (ulong Dev, ulong Ino)? Identity(string path)
+    {
+        Stat st = default;
+        return Posix.Retrying(() => Syscall.lstat(path, out st), out _) == 0 ? (st.st_dev, st.st_ino) : null;
+    }
+
     /// <summary>Sets the access and modification times (seconds since the epoch, UTC).</summary>
     public static void SetTimes(string path, long atimeSec, long mtimeSec)
     {

@@ -5,7 +5,8 @@ using Mono.Unix.Native;
 
 namespace FtpFork.Common.Interop;
 
-public enum Sig { Alarm, Child, Term, Int, Hup }
+/// <summary>The signals FtpFork acts on: Usr1 ends a worker's session (`ftpfork who --kick`), Usr2 upgrades the master.</summary>
+public enum Sig { Alarm, Child, Term, Int, Hup, Usr1, Usr2 }
 
 public sealed unsafe class SignalWatch
 {
@@ -78,7 +79,7 @@ public sealed unsafe class SignalWatch
     }
 
     /// <summary>What a worker is spawned with blocked (see Blocked).</summary>
-    public static readonly Sig[] WorkerSignals = { Sig.Alarm, Sig.Term, Sig.Int };
+    public static readonly Sig[] WorkerSignals = { Sig.Alarm, Sig.Term, Sig.Int, Sig.Usr1 };
 
     // Set by DefaultUntilWatched: whether the signals came blocked from the spawn (null: not asked).
     private static bool? _spawnedBlocked;
@@ -165,6 +166,8 @@ public sealed unsafe class SignalWatch
         Sig.Term => Signum.SIGTERM,
         Sig.Int => Signum.SIGINT,
         Sig.Hup => Signum.SIGHUP,
+        Sig.Usr1 => Signum.SIGUSR1,
+        Sig.Usr2 => Signum.SIGUSR2,
         _ => throw new ArgumentOutOfRangeException(nameof(s)),
     };
 

@@ -26,6 +26,9 @@ public static unsafe class UserDb
         return p == null ? null : new Account(p.pw_name, p.pw_uid, p.pw_gid, p.pw_dir ?? "/", p.pw_shell ?? "");
     }
 
+    /// <summary>A group's id by name (getgrnam); null when there is no such group.</summary>
+    public static uint? GroupId(string name) => Syscall.getgrnam(name)?.gr_gid;
+
     /// <summary>The hash /etc/shadow holds for <paramref name="name"/>; null when unreadable or absent.</summary>
     public static string? ShadowHash(string name)
     {

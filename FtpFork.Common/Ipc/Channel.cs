@@ -6,9 +6,9 @@ namespace FtpFork.Common.Ipc;
 
 public static class MessageType
 {
-    /// <summary>master → new pool worker, before CONFIG: the identity to take before any client (PreloginIdentity).</summary>
+    /// <summary>master → new pool worker, before CONFIG: the identity to take before any client (PreloginIdentity), with its stats page (SessionStats) as the fd.</summary>
     public const string Prelogin = "PRELOGIN";
-    /// <summary>master → new worker: the effective config as ftpd.conf text.</summary>
+    /// <summary>master → new worker: the effective config as ftpd.conf text (to a session worker with its stats page as the fd).</summary>
     public const string Config = "CONFIG";
     /// <summary>master → new pool worker after CONFIG when ssl_enable (and to a session worker that needs them): TlsMaterial, the PEM bytes.</summary>
     public const string TlsCert = "TLSCERT";

@@ -39,7 +39,7 @@ public static class TransferCommands
             bool ascii = s.Type == TransferType.Ascii && s.Config.AsciiDownloadEnable;
             string mark = $"Opening {(ascii ? "ASCII" : "BINARY")} mode data connection for {arg} ({facts.Size} bytes).";
             if (DataTransfer.Begin(s, mark) is not DataConn conn) return;
-            var pump = new DataPump(s, conn, DataTransfer.MaxRate(s));
+            var pump = new DataPump(s, conn, DataTransfer.MaxRate(s), Math.Max(0, facts.Size - offset));
             long started = Environment.TickCount64;
             PumpResult r;
             if (!ascii && s.Config.UseSendfile && conn.Tls == null) // sendfile cannot encrypt

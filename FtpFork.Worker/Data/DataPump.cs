@@ -26,8 +26,10 @@ public sealed class DataPump
     /// <summary>Bytes that passed through managed buffers (0 for a binary RETR through sendfile).</summary>
     public long ManagedBytes { get; private set; }
 
-    public DataPump(Session s, DataConn conn, long maxRate)
+    /// <param name="total">The bytes this transfer should move, for `ftpfork who` (-1: unknown, an upload).</param>
+    public DataPump(Session s, DataConn conn, long maxRate, long total = -1)
     {
+        s.Stats?.BeginTransfer(total);
         _s = s;
         _data = conn.Fd;
         _tls = conn.Tls;
@@ -279,6 +281,7 @@ public sealed class DataPump
     private bool Moved(long n)
     {
         Bytes += n;
+        _s.Stats?.Progress(Bytes);
         _s.Timeouts.Progress();
         int pauseMs = _rate.Account(n);
         if (pauseMs > 0) return Pause(pauseMs);

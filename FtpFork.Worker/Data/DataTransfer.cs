@@ -17,7 +17,7 @@ public static class DataTransfer
     public static bool SendBytes(Session s, string what, ReadOnlyMemory<byte> data)
     {
         if (Begin(s, $"Here comes the {what}.") is not DataConn conn) return false;
-        var pump = new DataPump(s, conn, MaxRate(s));
+        var pump = new DataPump(s, conn, MaxRate(s), data.Length);
         var r = pump.SendMemory(data);
         End(s, conn, r, "Directory send OK.", WriteFailed, "Failure reading local file.");
         return r == PumpResult.Ok;

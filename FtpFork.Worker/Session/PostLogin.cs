@@ -14,6 +14,8 @@ public static class PostLogin
                 int sp = line.Text.IndexOf(' ');
                 string verb = (sp < 0 ? line.Text : line.Text[..sp]).ToUpperInvariant();
                 s.SetTitle(verb is "PASS" ? "IDLE" : (sp < 0 ? verb : $"{verb} {line.Text[(sp + 1)..]}"));
+                s.Stats?.SetState(verb is "PASS" ? "IDLE" : verb, sp >= 0 && verb is "RETR" or "STOR" or "APPE" or "STOU" or "LIST" or "NLST" or "MLSD"
+                    ? s.Files.LogPath(line.Text[(sp + 1)..]) : "");
             }
             Dispatcher.Dispatch(s, line);
             s.Activity.FailPending();

@@ -30,6 +30,8 @@ public sealed class Session
     public string? MovedAs { get; set; }
     /// <summary>What this process became before the client arrived (a pool worker's PRELOGIN).</summary>
     public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
+    /// <summary>The live numbers `ftpfork who` shows (the page shared with the master), or null.</summary>
+    public SessionStats? Stats { get; set; }
     /// <summary>The log entry under way (a transfer, a file change), sent to the master when it ends.</summary>
     public ActivityEntry Activity { get; }
     /// <summary>Directories whose message_file this session has shown (dirmessage_enable shows each once).</summary>
@@ -94,6 +96,7 @@ public sealed class Session
     public const string DataTimeoutLine = "421 Data timeout. Reconnect. Sorry.";
     public const string ShutdownLine = "421 Server is shutting down.";
     public const string MasterGoneLine = "421 Service not available, closing control connection.";
+    public const string KickedLine = "421 Session ended by the administrator.";
 
     public Session(FtpConfig config, ControlConnection control, string clientIp, int channelFd, Action<string> log)
     {
@@ -158,6 +161,10 @@ public sealed class Session
                 case AlarmVerdict.DataTimeout: Control.CloseWith(DataTimeoutLine, 1); break;
             }
         }
+        else if (sig == Sig.Usr1)
+        {
+            Control.CloseWith(KickedLine, 0); // `ftpfork who --kick`: at once, a transfer too
+        }
         else if (sig is Sig.Term or Sig.Int)
         {
             Interlocked.Exchange(ref _terminateRequested, 1);
@@ -169,10 +176,13 @@ public sealed class Session
     public CommandLine NextCommand()
     {
         SetTitle(LoggedIn ? "IDLE" : "connected");
+        Stats?.SetState(LoggedIn ? "IDLE" : "connected", "");
+        Stats?.SetTls(Control.IsSecure);
         Timeouts.StartIdle();
         Interlocked.Exchange(ref _waitingForCommand, 1);
         if (Volatile.Read(ref _terminateRequested) == 1) Control.CloseWith(ShutdownLine, 0);
         var line = Control.ReadLine();
+        Stats?.CommandSeen();
         Interlocked.Exchange(ref _waitingForCommand, 0);
         Timeouts.Stop();
         return line;

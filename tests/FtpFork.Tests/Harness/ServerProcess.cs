@@ -151,6 +151,8 @@ public sealed class ServerProcess : IDisposable
         conf.AppendLine("worker_pool_size=2");
         conf.AppendLine("delay_failed_login=0");
         foreach (var s in settings) conf.AppendLine(s);
+        // After the settings (their line numbers stay as tests expect); never the machine's /run/ftpfork/admin.sock.
+        if (!settings.Any(s => s.StartsWith("admin_socket="))) conf.AppendLine($"admin_socket={Path.Combine(dir, "admin.sock")}");
         string configPath = Path.Combine(dir, "ftpd.conf");
         File.WriteAllText(configPath, conf.ToString());
 
@@ -225,6 +227,9 @@ public sealed class ServerProcess : IDisposable
     }
 
     public FtpTestClient Connect() => FtpTestClient.Connect(Port);
+
+    /// <summary>This master's admin_socket (`ftpfork who --socket`).</summary>
+    public string AdminSocket => Path.Combine(Dir, "admin.sock");
 
     /// <summary>True when the tests run as root: sessions then run as their own users, chrooted.</summary>
     public static bool AsRoot => Environment.UserName == "root";
