@@ -7,7 +7,7 @@ namespace FtpFork.Master;
 
 public sealed class Authenticator
 {
-    private readonly LoginPolicy _policy;
+    private LoginPolicy _policy;
     private readonly Action<string> _log;
     // A plain queue under a lock, waited on with Monitor.Wait: BlockingCollection's semaphore spins
     // (dozens of sched_yield per login) before it blocks, CPU the sessions need under load.
@@ -22,6 +22,13 @@ public sealed class Authenticator
         _log = log;
         for (int i = 0; i < threads; i++)
             new Thread(Work) { IsBackground = true, Name = $"auth{i}" }.Start();
+    }
+
+    /// <summary>The policy logins are decided by; a reload replaces it whole (a check under way finishes with the old one).</summary>
+    public LoginPolicy Policy
+    {
+        get => Volatile.Read(ref _policy);
+        set => Volatile.Write(ref _policy, value);
     }
 
     /// <summary>The fd the master's poll loop watches; readable when outcomes wait.</summary>
@@ -62,7 +69,7 @@ public sealed class Authenticator
             AuthOutcome o;
             try
             {
-                o = _policy.Decide(pid, request, ip, port);
+                o = Policy.Decide(pid, request, ip, port);
             }
             catch (Exception e)
             {

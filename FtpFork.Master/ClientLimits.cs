@@ -6,8 +6,8 @@ public sealed class ClientLimits
     public const string TooManyUsers = "421 There are too many connected users, please try later.\r\n";
     public const string TooManyFromIp = "421 There are too many connections from your internet address.\r\n";
 
-    private readonly int _maxClients;
-    private readonly int _maxPerIp;
+    private int _maxClients;
+    private int _maxPerIp;
     private readonly Dictionary<string, int> _perIp = new();
     public int Clients { get; private set; }
 
@@ -16,6 +16,9 @@ public sealed class ClientLimits
         _maxClients = maxClients;
         _maxPerIp = maxPerIp;
     }
+
+    /// <summary>New limits (a reload): they apply to the next client; clients over them already stay.</summary>
+    public void SetLimits(int maxClients, int maxPerIp) => (_maxClients, _maxPerIp) = (maxClients, maxPerIp);
 
     /// <summary>Null when the client may be served, else the 421 line to send before closing.</summary>
     public string? Refusal(string ip)

@@ -12,10 +12,7 @@ public static class Listeners
         var list = new List<Socket>();
         try
         {
-            if (c.Listen)
-                list.Add(BindOne(c.ListenAddress == "" ? IPAddress.Any : IPAddress.Parse(c.ListenAddress), c.ListenPort));
-            if (c.ListenIpv6)
-                list.Add(BindOne(c.ListenAddress6 == "" ? IPAddress.IPv6Any : IPAddress.Parse(c.ListenAddress6), c.ListenPort));
+            foreach (var ep in Endpoints(c)) list.Add(BindOne(ep.Address, ep.Port));
         }
         catch
         {
@@ -25,7 +22,16 @@ public static class Listeners
         return list;
     }
 
-    private static Socket BindOne(IPAddress addr, int port)
+    /// <summary>The addresses <paramref name="c"/> listens on: IPv4 (listen), IPv6 (listen_ipv6), or both.</summary>
+    public static List<IPEndPoint> Endpoints(FtpConfig c)
+    {
+        var list = new List<IPEndPoint>();
+        if (c.Listen) list.Add(new IPEndPoint(c.ListenAddress == "" ? IPAddress.Any : IPAddress.Parse(c.ListenAddress), c.ListenPort));
+        if (c.ListenIpv6) list.Add(new IPEndPoint(c.ListenAddress6 == "" ? IPAddress.IPv6Any : IPAddress.Parse(c.ListenAddress6), c.ListenPort));
+        return list;
+    }
+
+    public static Socket BindOne(IPAddress addr, int port)
     {
         var s = new Socket(addr.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try

@@ -13,31 +13,35 @@ public sealed class AccountsException : Exception
 
 public sealed partial class MasterLoop
 {
-    /// <summary>Checks nopriv_user, secure_chroot_dir and the anonymous account; says in one line who runs as whom.</summary>
-    private Authenticator StartAccounts()
+    /// <summary>
+    /// Checks nopriv_user, secure_chroot_dir and the anonymous account of <paramref name="c"/>; says
+    /// in one line who runs as whom. Throws AccountsException; changes nothing (a reload that fails
+    /// here keeps the running configuration).
+    /// </summary>
+    private LoginPolicy CheckAccounts(FtpConfig c)
     {
-        var policy = new LoginPolicy(_config);
+        var policy = new LoginPolicy(c);
         if (PrivilegeDrop.RunningAsRoot)
         {
-            var nopriv = UserDb.Find(_config.NoprivUser) ?? throw new AccountsException($"nopriv_user {_config.NoprivUser} does not exist");
-            if (nopriv.Uid == 0) throw new AccountsException($"nopriv_user {_config.NoprivUser} has uid 0");
+            var nopriv = UserDb.Find(c.NoprivUser) ?? throw new AccountsException($"nopriv_user {c.NoprivUser} does not exist");
+            if (nopriv.Uid == 0) throw new AccountsException($"nopriv_user {c.NoprivUser} has uid 0");
             try
             {
-                if (PrivilegeDrop.EnsureEmptyRoot(_config.SecureChrootDir))
-                    _log($"created secure_chroot_dir {_config.SecureChrootDir} (0755 root:root)");
+                if (PrivilegeDrop.EnsureEmptyRoot(c.SecureChrootDir))
+                    _log($"created secure_chroot_dir {c.SecureChrootDir} (0755 root:root)");
             }
             catch (Exception e) when (e is PosixException or InvalidOperationException)
             {
                 throw new AccountsException($"secure_chroot_dir: {e.Message}");
             }
-            if (_config.AnonymousEnable && policy.AnonAccount?.Name != _config.FtpUsername)
-                _log($"ftp_username {_config.FtpUsername} does not exist: anonymous sessions run as {policy.AnonAccount?.Name ?? "(none)"}");
+            if (c.AnonymousEnable && policy.AnonAccount?.Name != c.FtpUsername)
+                _log($"ftp_username {c.FtpUsername} does not exist: anonymous sessions run as {policy.AnonAccount?.Name ?? "(none)"}");
             var anonPre = policy.AnonymousPrelogin(out string whyNot);
-            policy.Prelogin = anonPre ?? new PreloginIdentity(true, nopriv.Uid, nopriv.Gid, Path.GetFullPath(_config.SecureChrootDir), false);
+            policy.Prelogin = anonPre ?? new PreloginIdentity(true, nopriv.Uid, nopriv.Gid, Path.GetFullPath(c.SecureChrootDir), false);
             if (anonPre != null)
                 _log($"running as root: pre-login workers run as {policy.AnonAccount!.Name} (uid {anonPre.Uid}) chrooted in {anonPre.Root}, where anonymous sessions stay (anon_single_process); other sessions run as their users");
             else
-                _log($"running as root: pre-login workers run as {nopriv.Name} (uid {nopriv.Uid}) chrooted in {_config.SecureChrootDir}; sessions run as their users" +
+                _log($"running as root: pre-login workers run as {nopriv.Name} (uid {nopriv.Uid}) chrooted in {c.SecureChrootDir}; sessions run as their users" +
                     (whyNot != "" ? $" (anon_single_process not used: {whyNot})" : ""));
         }
         else
@@ -45,13 +49,24 @@ public sealed partial class MasterLoop
             string me = UserDb.CurrentUserName();
             _log($"not running as root (as {me}): no identity changes; only {me}, anonymous (as {me}) and virtual users can log in");
         }
-        _pool.Prelogin = policy.Prelogin;
+        return policy;
+    }
+
+    /// <summary>
+    /// Puts a checked policy to work: logins are decided by it, new pool workers start with its
+    /// pre-login identity, the config and the TLS material (idle ones of the old setup are
+    /// replaced). Returns how many idle pool workers were replaced.
+    /// </summary>
+    private int UseAccounts(LoginPolicy policy, FtpConfig c, TlsMaterial? tls)
+    {
+        if (_auth == null) _auth = new Authenticator(policy, _log, Math.Max(2, Environment.ProcessorCount));
+        else _auth.Policy = policy;
         // Spares (processes ready to take a logged-in session) only where a login can need one: an
         // anonymous session that stays in its pre-login process never does. A login that finds no
         // spare still gets one, started then.
-        _pool.SparesNeeded = _config.LocalEnable || _config.GuestEnable ||
-            (_config.AnonymousEnable && (!policy.Prelogin.Anonymous || _config.UserConfigDir != ""));
-        return new Authenticator(policy, _log, Math.Max(2, Environment.ProcessorCount));
+        _pool.SparesNeeded = c.LocalEnable || c.GuestEnable ||
+            (c.AnonymousEnable && (!policy.Prelogin.Anonymous || c.UserConfigDir != ""));
+        return _pool.Reconfigure(ConfigTable.ToChangedText(c), policy.Prelogin, tls);
     }
 
     /// <summary>An AUTH from a pre-login worker: strict checks, then off to the authenticator; anything wrong ends that worker.</summary>

@@ -10,9 +10,10 @@ namespace FtpFork.Master;
 
 public sealed partial class MasterLoop
 {
-    private readonly FtpConfig _config;
-    private readonly TlsMaterial? _tls;
-    private readonly Func<TlsMaterial>? _reloadTls;
+    private FtpConfig _config;
+    private TlsMaterial? _tls;
+    private readonly Func<LoadedConfig> _reload;
+    private readonly string? _configFile;
     private readonly Action<string> _log;
     private readonly ClientLimits _limits;
     private readonly ActivityLog _activity;
@@ -27,15 +28,15 @@ public sealed partial class MasterLoop
     // Accepted clients (slot taken) waiting for a worker to start: served first when one is ready.
     private readonly Queue<(Socket Client, string Ip, int Port)> _waiting = new();
 
-    /// <param name="tls">ssl_enable: the certificate files as read and checked at start.</param>
-    /// <param name="reloadTls">Reads and checks the certificate files again (SIGHUP); throws ConfigException.</param>
-    public MasterLoop(FtpConfig config, Action<string> log, TlsMaterial? tls = null, Func<TlsMaterial>? reloadTls = null)
+    /// <param name="reload">Reads the configuration again as at start (SIGHUP); throws ConfigException.</param>
+    public MasterLoop(LoadedConfig start, Action<string> log, Func<LoadedConfig> reload)
     {
-        _config = config;
-        _tls = tls;
-        _reloadTls = reloadTls;
+        _config = start.Config;
+        _tls = start.Tls;
+        _configFile = start.File;
+        _reload = reload;
         _log = log;
-        _limits = new ClientLimits(config.MaxClients, config.MaxPerIp);
+        _limits = new ClientLimits(_config.MaxClients, _config.MaxPerIp);
         _activity = new ActivityLog(log);
     }
 
@@ -45,8 +46,8 @@ public sealed partial class MasterLoop
         ProcessTitle.Init("ftpfork");
         try
         {
-            _pool = new WorkerPool(_config, _log) { Tls = _tls, OutputFd = _output.WriteFd };
-            _auth = StartAccounts();
+            _pool = new WorkerPool(_config, _log) { OutputFd = _output.WriteFd };
+            UseAccounts(CheckAccounts(_config), _config, _tls);
             _listeners = Listeners.Bind(_config);
             _activity.Configure(_config);
         }
@@ -153,41 +154,9 @@ public sealed partial class MasterLoop
                 _pool.SignalAll();
                 break;
             case Sig.Hup:
-                OnHangup();
+                Reload();
                 break;
         }
-    }
-
-    /// <summary>
-    /// SIGHUP: with ssl_enable the certificate files are read and checked again; renewed ones
-    /// reach new sessions (pool workers holding the old are replaced), a bad one keeps the old and
-    /// says why. The rest of ftpd.conf is not re-read (restart the master for that).
-    /// </summary>
-    private void OnHangup()
-    {
-        if (_reloadTls == null || _stopping)
-        {
-            _log("SIGHUP: nothing to reload (restart the master to reload ftpd.conf)");
-            return;
-        }
-        TlsMaterial fresh;
-        try
-        {
-            fresh = _reloadTls();
-        }
-        catch (ConfigException e)
-        {
-            _log($"SIGHUP: keeping the current certificate: {e.Message}");
-            return;
-        }
-        var now = _pool.Tls!;
-        if (fresh.Cert.AsSpan().SequenceEqual(now.Cert) && fresh.Key.AsSpan().SequenceEqual(now.Key) && fresh.Ca.AsSpan().SequenceEqual(now.Ca))
-        {
-            _log("SIGHUP: the certificate files are unchanged");
-            return;
-        }
-        int replaced = _pool.RenewTls(fresh);
-        _log($"SIGHUP: certificate files reloaded: new sessions get them; {replaced} waiting pool worker(s) replaced, live sessions keep theirs");
     }
 
     private void Accept(Socket listener)

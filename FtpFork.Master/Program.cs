@@ -43,14 +43,10 @@ public static class Program
         }
         var opts = ((Parsed<Options>)result).Value;
 
-        FtpConfig config;
-        var origins = new Dictionary<string, string>();
-        TlsMaterial? tls = null;
+        LoadedConfig loaded;
         try
         {
-            config = LoadConfig(opts, origins);
-            // The master (root) reads the certificate files and checks them with OpenSSL; workers get the bytes.
-            if (config.SslEnable) tls = TlsSetup.Load(config, origins);
+            loaded = Load(opts, w => Console.Error.WriteLine($"ftpfork: {w}"));
         }
         catch (ConfigException e)
         {
@@ -59,10 +55,20 @@ public static class Program
         }
         if (opts.CheckOnly)
         {
-            Console.Out.Write(ConfigTable.ToText(config));
+            Console.Out.Write(ConfigTable.ToText(loaded.Config));
             return 0;
         }
-        return new MasterLoop(config, Log.Write, tls, config.SslEnable ? () => TlsSetup.Load(config, origins) : null).Run();
+        // SIGHUP reads the same file with the same -o overrides again.
+        return new MasterLoop(loaded, Log.Write, () => Load(opts, w => Log.Write($"SIGHUP: {w}"))).Run();
+    }
+
+    /// <summary>The config file, then the -o overrides, checked; and the TLS material it names, read and checked. Throws ConfigException.</summary>
+    private static LoadedConfig Load(Options opts, Action<string> warn)
+    {
+        var origins = new Dictionary<string, string>();
+        var config = LoadConfig(opts, origins, warn);
+        // The master (root) reads the certificate files and checks them with OpenSSL; workers get the bytes.
+        return new LoadedConfig(config, config.SslEnable ? TlsSetup.Load(config, origins) : null, opts.Config);
     }
 
     /// <summary>`ftpfork who ...`: its own options (WhoOptions), then WhoCommand.</summary>
@@ -107,9 +113,8 @@ public static class Program
         return n;
     }
 
-    private static FtpConfig LoadConfig(Options opts, Dictionary<string, string> origins)
+    private static FtpConfig LoadConfig(Options opts, Dictionary<string, string> origins, Action<string> Warn)
     {
-        void Warn(string w) => Console.Error.WriteLine($"ftpfork: {w}");
         var config = opts.Config != null ? ConfigParser.LoadFile(opts.Config, Warn, origins) : FtpConfig.Defaults;
         int i = 0;
         foreach (var o in opts.Overrides)

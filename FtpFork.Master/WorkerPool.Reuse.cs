@@ -41,7 +41,12 @@ public sealed partial class WorkerPool
         w.ClientIp = null;
         w.ClientPort = 0;
         w.Committed = false;
-        if ((!clientsWaiting && _idle.Count + _pendingPool >= _target) || HoldsOldCertificate(w))
+        if (!Current(w))
+        {
+            Retire(w);
+            return false;
+        }
+        if (!clientsWaiting && _idle.Count + _pendingPool >= _target)
         {
             CloseChannel(w);
             return false;

@@ -10,7 +10,6 @@ public sealed partial class WorkerPool
 {
     private const int TitleRoom = 160; // argv bytes the worker can later rewrite as its title
     private readonly string _workerPath;
-    private readonly string _configText;
     private readonly Dictionary<int, WorkerProc> _byPid = new();
     private readonly Queue<WorkerProc> _idle = new();
     private readonly Queue<WorkerProc> _spare = new();
@@ -25,7 +24,7 @@ public sealed partial class WorkerPool
     public WorkerPool(FtpConfig config, Action<string> log)
     {
         _workerPath = Path.Combine(AppContext.BaseDirectory, "ftpfork-worker");
-        _configText = ConfigTable.ToChangedText(config);
+        _setup = new PoolSetup(0, ConfigTable.ToChangedText(config), PreloginIdentity.Unchanged, null);
         _log = log;
         if (!File.Exists(_workerPath))
             throw new FileNotFoundException($"worker binary not found beside the master: {_workerPath}");
@@ -34,9 +33,6 @@ public sealed partial class WorkerPool
 
     /// <summary>The pipe every worker's stdout and stderr go to (WorkerOutput), -1 for the master's own.</summary>
     public int OutputFd { get; set; } = -1;
-
-    /// <summary>What new pool workers become before their first client (PRELOGIN); set by the master before the first start.</summary>
-    public PreloginIdentity Prelogin { get; set; } = PreloginIdentity.Unchanged;
 
     /// <summary>Workers alive or being started: the master runs until this is 0 after a stop.</summary>
     public int Count => _byPid.Count + _pendingPool + _pendingSpare;
@@ -48,8 +44,9 @@ public sealed partial class WorkerPool
     /// On the starter thread: a new worker on a fresh socketpair; a pool worker is sent its
     /// pre-login identity and the configuration right away (a spare waits for SESSION).
     /// </summary>
-    private (int Pid, int Channel, SessionStats? Stats) StartOne(WorkerKind kind)
+    private (int Pid, int Channel, SessionStats? Stats, int Generation) StartOne(WorkerKind kind)
     {
+        var setup = Setup; // one immutable setup for the whole start
         var (pid, mine) = Start(kind == WorkerKind.Pool ? "ftpfork: worker" : "ftpfork: spare");
         SessionStats? stats = null;
         if (kind == WorkerKind.Pool)
@@ -59,19 +56,14 @@ public sealed partial class WorkerPool
                 stats = NewStats(out int page);
                 try
                 {
-                    Channel.Send(mine, MessageType.Prelogin, Prelogin.Format(), page);
+                    Channel.Send(mine, MessageType.Prelogin, setup.Prelogin.Format(), page);
                 }
                 finally
                 {
                     Posix.Close(page);
                 }
-                Channel.Send(mine, MessageType.Config, _configText);
-                var tls = CurrentTls; // one snapshot: the material sent and its generation agree
-                if (tls.Material != null)
-                {
-                    _startGeneration[pid] = tls.Generation;
-                    Channel.Send(mine, MessageType.TlsCert, tls.Material.Format());
-                }
+                Channel.Send(mine, MessageType.Config, setup.ConfigText);
+                if (setup.Tls is TlsMaterial tls) Channel.Send(mine, MessageType.TlsCert, tls.Format());
             }
             catch (PosixException)
             {
@@ -82,7 +74,7 @@ public sealed partial class WorkerPool
         {
             TellSpare(mine);
         }
-        return (pid, mine, stats);
+        return (pid, mine, stats, setup.Generation);
     }
 
     /// <summary>A new stats page for a worker (`ftpfork who`'s live numbers); <paramref name="fd"/> goes to the worker, then is closed.</summary>
@@ -104,7 +96,7 @@ public sealed partial class WorkerPool
                 if (s.Kind == WorkerKind.Pool) failed++;
                 continue;
             }
-            var w = new WorkerProc { Pid = s.Pid, Channel = s.Channel, IsSession = s.Kind == WorkerKind.Spare, StartedAt = Environment.TickCount64, Stats = s.Stats };
+            var w = new WorkerProc { Pid = s.Pid, Channel = s.Channel, IsSession = s.Kind == WorkerKind.Spare, StartedAt = Environment.TickCount64, Stats = s.Stats, Generation = s.Generation };
             bool gone = _reapedEarly.Remove(s.Pid);
             if (gone && s.Kind == WorkerKind.Pool) failed++; // it died at once: no worker came of it
             if (gone || _stopping)
@@ -115,10 +107,9 @@ public sealed partial class WorkerPool
                 continue;
             }
             _byPid[s.Pid] = w;
-            if (_startGeneration.TryRemove(s.Pid, out int generation)) w.TlsGeneration = generation;
-            if (s.Kind == WorkerKind.Spare) _spare.Enqueue(w);
-            else if (HoldsOldCertificate(w)) Retire(w); // started as the certificate was renewed: it leaves
-            else _idle.Enqueue(w);
+            if (s.Kind == WorkerKind.Pool && !Current(w)) Retire(w); // started before a reload: leaves, Refill replaces it
+            else if (s.Kind == WorkerKind.Pool) _idle.Enqueue(w);
+            else _spare.Enqueue(w);
         }
         return failed;
     }

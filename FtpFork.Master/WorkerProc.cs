@@ -11,10 +11,6 @@ public sealed class WorkerProc
     public int ClientPort { get; set; }
     /// <summary>The server's end of the client's connection (ssl_enable: what a relayed TLS session's worker binds PASV on).</summary>
     public System.Net.IPEndPoint? ClientLocal { get; set; }
-    /// <summary>ssl_enable: which certificate files (WorkerPool.Tls's generation) this pool worker was sent.</summary>
-    public int TlsGeneration { get; set; }
-    /// <summary>Let go on purpose before it served anyone (it held a renewed certificate's predecessor): its exit is no failed start.</summary>
-    public bool Retired { get; set; }
     /// <summary>A pre-login worker that stays as its moved session's TLS relay (after its login's OK).</summary>
     public bool IsRelay { get; set; }
     /// <summary>Clients connected when this one was handed over, itself included (STAT shows it, as vsftpd).</summary>
@@ -39,6 +35,10 @@ public sealed class WorkerProc
     public System.Net.Sockets.Socket? Untaken { get; set; }
     /// <summary>Killed by the master for not taking its client: its death pauses nothing.</summary>
     public bool Killed { get; set; }
+    /// <summary>The pool setup (WorkerPool.Setup) it was started with: a pool worker of an older one is not given clients after a reload.</summary>
+    public int Generation { get; init; }
+    /// <summary>Told to leave because a reload replaced its setup: its exit is no failed start.</summary>
+    public bool Retired { get; set; }
     /// <summary>Its live numbers (the page it shares with the master), read by `ftpfork who`; null before it has one or once reaped.</summary>
     public FtpFork.Common.Ipc.SessionStats? Stats { get; set; }
     /// <summary>The logged-in user as the logs show it (ftp_username for anonymous); null before login.</summary>

@@ -8,7 +8,7 @@ namespace FtpFork.Master;
 public enum WorkerKind { Pool, Spare }
 
 /// <summary>A started worker (Pid, the master's channel end, its stats page if it has one), or why it could not be started.</summary>
-public readonly record struct StartedWorker(WorkerKind Kind, int Pid, int Channel, SessionStats? Stats, string? Error);
+public readonly record struct StartedWorker(WorkerKind Kind, int Pid, int Channel, SessionStats? Stats, string? Error, int Generation = 0);
 
 /// <summary>
 /// posix_spawn blocks its caller until the child has exec'd (CLONE_VFORK): on a busy machine that
@@ -20,11 +20,11 @@ public sealed class WorkerStarter
     private readonly BlockingCollection<WorkerKind> _requests = new();
     private readonly ConcurrentQueue<StartedWorker> _done = new();
     private readonly SelfPipe _wake = new();
-    private readonly Func<WorkerKind, (int Pid, int Channel, SessionStats? Stats)> _start;
+    private readonly Func<WorkerKind, (int Pid, int Channel, SessionStats? Stats, int Generation)> _start;
     private volatile bool _stopped;
 
     /// <param name="start">Starts one worker of a kind; runs on the starter thread, so it may only use immutable state.</param>
-    public WorkerStarter(Func<WorkerKind, (int Pid, int Channel, SessionStats? Stats)> start)
+    public WorkerStarter(Func<WorkerKind, (int Pid, int Channel, SessionStats? Stats, int Generation)> start)
     {
         _start = start;
         new Thread(Run) { IsBackground = true, Name = "starter" }.Start();
@@ -60,8 +60,8 @@ public sealed class WorkerStarter
             {
                 try
                 {
-                    var (pid, channel, stats) = _start(kind);
-                    result = new StartedWorker(kind, pid, channel, stats, null);
+                    var (pid, channel, stats, generation) = _start(kind);
+                    result = new StartedWorker(kind, pid, channel, stats, null, generation);
                 }
                 catch (PosixException e)
                 {

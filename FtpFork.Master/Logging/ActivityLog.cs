@@ -8,6 +8,17 @@ namespace FtpFork.Master;
 /// <summary>A log file that cannot be opened ("vsftpd_log_file: open /x: Permission denied").</summary>
 public sealed class LogFileException(string message) : Exception(message);
 
+/// <summary>Log files opened for a configuration (-1: not used), and where else its lines go.</summary>
+public sealed record LogFiles(int VsftpdFd, int XferlogFd, bool Syslog, string FtpUsername)
+{
+    /// <summary>Closes them: a reload that failed after they were opened.</summary>
+    public void Close()
+    {
+        Posix.Close(VsftpdFd);
+        Posix.Close(XferlogFd);
+    }
+}
+
 public sealed class ActivityLog
 {
     private readonly LogWriter _writer;
@@ -32,24 +43,31 @@ public sealed class ActivityLog
     /// Throws (nothing changed) when a file cannot be opened. Called at start and at each SIGHUP,
     /// so a log rotated away is opened anew.
     /// </summary>
-    public void Configure(FtpConfig c)
+    public void Configure(FtpConfig c) => Use(Open(c));
+
+    /// <summary>The files <paramref name="c"/> asks for, opened (throws LogFileException, nothing left open); not used until Use.</summary>
+    public static LogFiles Open(FtpConfig c)
     {
         bool files = c.XferlogEnable || c.DualLogEnable;
         bool xferlog = files && (c.DualLogEnable || c.XferlogStdFormat);
         bool vsftpdFile = files && (c.DualLogEnable || !c.XferlogStdFormat) && !c.SyslogEnable;
         int x = xferlog ? Open("xferlog_file", c.XferlogFile) : -1;
-        int v;
         try
         {
-            v = vsftpdFile ? Open("vsftpd_log_file", c.VsftpdLogFile) : -1;
+            return new LogFiles(vsftpdFile ? Open("vsftpd_log_file", c.VsftpdLogFile) : -1, x, c.SyslogEnable, c.FtpUsername);
         }
         catch
         {
             Posix.Close(x);
             throw;
         }
-        _writer.UseFiles(v, x);
-        (_vsftpdFile, _xferlog, _syslog, _ftpUsername) = (vsftpdFile, xferlog, c.SyslogEnable, c.FtpUsername);
+    }
+
+    /// <summary>From now on lines go to these (the writer closes the files they replace once the lines before are written).</summary>
+    public void Use(LogFiles f)
+    {
+        _writer.UseFiles(f.VsftpdFd, f.XferlogFd);
+        (_vsftpdFile, _xferlog, _syslog, _ftpUsername) = (f.VsftpdFd >= 0, f.XferlogFd >= 0, f.Syslog, f.FtpUsername);
     }
 
     private static int Open(string key, string path)

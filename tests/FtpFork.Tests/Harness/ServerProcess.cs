@@ -228,6 +228,13 @@ public sealed class ServerProcess : IDisposable
 
     public FtpTestClient Connect() => FtpTestClient.Connect(Port);
 
+    /// <summary>Rewrites the config file: the settings Start wrote, <paramref name="drop"/> keys left out, <paramref name="add"/> lines after.</summary>
+    public void EditConfig(string[] add, params string[] drop)
+    {
+        var lines = File.ReadAllLines(ConfigPath).Where(l => !drop.Any(k => l.StartsWith(k + "="))).Concat(add);
+        File.WriteAllLines(ConfigPath, lines);
+    }
+
     /// <summary>This master's admin_socket (`ftpfork who --socket`).</summary>
     public string AdminSocket => Path.Combine(Dir, "admin.sock");
 
