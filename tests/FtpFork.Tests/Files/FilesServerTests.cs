@@ -28,6 +28,32 @@ public class FilesServerTests
         return server;
     }
 
+    // Rows and tests that only read the tree share one master per settings (62 masters were
+    // started here, one per case): each still gets its own session. Stopped after the fixture.
+    private static readonly Dictionary<string, Lazy<ServerProcess>> SharedServers = new();
+
+    /// <summary>A server with the tree for <paramref name="settings"/>, shared by the tests that do not change it; not to be disposed by them.</summary>
+    private static ServerProcess Shared(params string[] settings)
+    {
+        Lazy<ServerProcess> lazy;
+        lock (SharedServers)
+        {
+            string key = string.Join("\n", settings);
+            if (!SharedServers.TryGetValue(key, out lazy!)) SharedServers[key] = lazy = new Lazy<ServerProcess>(() => StartWithTree(settings));
+        }
+        return lazy.Value;
+    }
+
+    [OneTimeTearDown]
+    public void StopSharedServers()
+    {
+        lock (SharedServers)
+        {
+            foreach (var l in SharedServers.Values.Where(l => l.IsValueCreated)) l.Value.Dispose();
+            SharedServers.Clear();
+        }
+    }
+
     private static FtpTestClient LoggedIn(ServerProcess server)
     {
         var c = server.Connect();
@@ -51,7 +77,7 @@ public class FilesServerTests
     [TestCase("CWD loop1")]
     public void NoPathLeavesTheRoot(string command)
     {
-        using var server = StartWithTree();
+        var server = Shared();
         using var c = LoggedIn(server);
         var r = c.Command(command);
         Assert.That(r.Code, Is.EqualTo(550), r.ToString());
@@ -61,7 +87,7 @@ public class FilesServerTests
     [Test]
     public void DotDotClampsAtTheRoot()
     {
-        using var server = StartWithTree();
+        var server = Shared();
         using var c = LoggedIn(server);
         Assert.That(c.Command("CWD /../..").Code, Is.EqualTo(250));
         Assert.That(c.Command("PWD").Text, Does.StartWith("\"/\""));
@@ -78,7 +104,7 @@ public class FilesServerTests
     [Test]
     public void ListingsOverTheControlConnectionStayInside()
     {
-        using var server = StartWithTree();
+        var server = Shared();
         using var c = LoggedIn(server);
         var etc = c.Command("STAT etclink/");
         Assert.That(etc.Lines, Has.Length.EqualTo(2), etc.ToString());
@@ -202,7 +228,7 @@ public class FilesServerTests
     [TestCase("OPTS UTF8 ON", 200)]
     public void ParameterReplies(string command, int code)
     {
-        using var server = StartWithTree();
+        var server = Shared();
         using var c = LoggedIn(server);
         Assert.That(c.Command(command).Code, Is.EqualTo(code));
     }
@@ -215,7 +241,7 @@ public class FilesServerTests
     [TestCase("SITE CHMOD 600 pub/a.txt")]
     public void AnonymousCannotWriteByDefault(string command)
     {
-        using var server = StartWithTree("write_enable=YES");
+        var server = Shared("write_enable=YES");
         using var c = LoggedIn(server);
         Assert.That(c.Command(command).Code, Is.EqualTo(550));
         Assert.That(File.Exists(Path.Combine(server.Root, "pub", "a.txt")), Is.True);
@@ -358,7 +384,7 @@ public class FilesServerTests
     [Test]
     public void FeatListsMlstWithFactsAndNotMlsd()
     {
-        using var server = StartWithTree();
+        var server = Shared();
         using var c = LoggedIn(server);
         var feat = c.Command("FEAT").Lines;
         Assert.That(feat, Does.Contain(" MLST type*;size*;modify*;perm*;unix.mode*;unix.owner*;unix.group*;unique;"));
@@ -371,7 +397,7 @@ public class FilesServerTests
     [Test]
     public void MlstAndOptsMlst()
     {
-        using var server = StartWithTree();
+        var server = Shared();
         using var c = LoggedIn(server);
         var r = c.Command("MLST pub/a.txt");
         Assert.That(r.Lines[0], Is.EqualTo("250-Listing /pub/a.txt"));
@@ -409,7 +435,7 @@ public class FilesServerTests
     [Test]
     public void FileCommandsNeedALogin()
     {
-        using var server = StartWithTree();
+        var server = Shared();
         using var c = server.Connect();
         c.ReadReply();
         foreach (var cmd in new[] { "CWD pub", "SIZE pub/a.txt", "STAT /", "MKD x", "TYPE I" })
