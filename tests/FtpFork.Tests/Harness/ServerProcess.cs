@@ -15,6 +15,19 @@ public sealed class ServerProcess : IDisposable
     public string ConfigPath { get; }
     private readonly StringBuilder _log = new();
     private readonly object _logLock = new();
+    // Masters not disposed yet: a fixture whose set-up failed after the start never disposes its
+    // master, which would outlive the test run; the test host ends them all when it exits.
+    private static readonly HashSet<ServerProcess> Live = new();
+
+    static ServerProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            ServerProcess[] left;
+            lock (Live) left = Live.ToArray();
+            foreach (var s in left) s.Kill();
+        };
+    }
 
     public int Pid => Process.Id;
 
@@ -167,6 +180,7 @@ public sealed class ServerProcess : IDisposable
         foreach (var (k, v) in how.Env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the master");
         var server = new ServerProcess(p, port, dir, root, configPath);
+        lock (Live) Live.Add(server);
         p.ErrorDataReceived += (_, e) =>
         {
             if (e.Data == null) return;
@@ -210,6 +224,7 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Ends a master that did not start (and any worker it had started), keeping the directory.</summary>
     private void Kill()
     {
+        lock (Live) Live.Remove(this);
         var all = ProcTools.Descendants(Pid);
         if (!Process.HasExited) ProcTools.Signal(Pid, 9);
         foreach (int c in all) ProcTools.Signal(c, 9);
@@ -262,6 +277,7 @@ public sealed class ServerProcess : IDisposable
 
     public void Dispose()
     {
+        lock (Live) Live.Remove(this);
         try
         {
             var all = ProcTools.Descendants(Pid);
