@@ -28,11 +28,16 @@ public static partial class DataClient
     {
         var r = c.Command("PASV");
         Assert.That(r.Code, Is.EqualTo(227), r.ToString());
-        var m = PasvReply().Match(r.Text);
-        Assert.That(m.Success, r.Text);
+        return ConnectTo(PasvEndPoint(r.Text), from, receiveBuffer);
+    }
+
+    /// <summary>The address and port of a 227 reply's text ("Entering Passive Mode (h1,h2,h3,h4,p1,p2).").</summary>
+    public static IPEndPoint PasvEndPoint(string reply)
+    {
+        var m = PasvReply().Match(reply);
+        Assert.That(m.Success, reply);
         var n = m.Groups.Cast<Group>().Skip(1).Select(g => int.Parse(g.Value)).ToArray();
-        var ep = new IPEndPoint(IPAddress.Parse($"{n[0]}.{n[1]}.{n[2]}.{n[3]}"), n[4] * 256 + n[5]);
-        return ConnectTo(ep, from, receiveBuffer);
+        return new IPEndPoint(IPAddress.Parse($"{n[0]}.{n[1]}.{n[2]}.{n[3]}"), n[4] * 256 + n[5]);
     }
 
     /// <summary>EPSV, then a data socket to the control connection's host at the port it gave.</summary>

@@ -12,16 +12,9 @@ public class ConfigCoverageTests
     /// <summary>Keys no test sets yet, each with why. Add a line only with a reason; remove it with the test.</summary>
     private static readonly Dictionary<string, string> Untested = new()
     {
-        ["ssl_tlsv1_3"] = "TLS (issue 19): tests come with the feature",
-        ["force_anon_logins_ssl"] = "TLS (issue 19): tests come with the feature",
-        ["force_anon_data_ssl"] = "TLS (issue 19): tests come with the feature",
-        ["force_local_data_ssl"] = "TLS (issue 19): tests come with the feature",
-        ["require_ssl_reuse"] = "TLS (issue 19): tests come with the feature",
-        ["strict_ssl_write_shutdown"] = "TLS (issue 19): tests come with the feature",
-        ["ssl_request_cert"] = "TLS (issue 19): tests come with the feature",
-        ["require_cert"] = "TLS (issue 19): tests come with the feature",
-        ["validate_cert"] = "TLS (issue 19): tests come with the feature",
-        ["debug_ssl"] = "TLS (issue 19): tests come with the feature",
+        ["strict_ssl_write_shutdown"] = "TLS (issue 19): its tests are on branch tls19, not on main yet",
+        ["require_cert"] = "TLS (issue 19): its tests are on branch tls19, not on main yet",
+        ["validate_cert"] = "TLS (issue 19): its tests are on branch tls19, not on main yet",
     };
 
     /// <summary>The text of every test file but this one (which names each key in its list).</summary>
