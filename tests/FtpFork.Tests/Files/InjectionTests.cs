@@ -28,7 +28,7 @@ public class InjectionTests
         Assert.That(server.LogShows(@"STOR /pub/evil\x1b[31mRED\x1b[0m\x0dFAKE"), Is.True, ModelTools.Why(server));
         // The harness reads the log by lines, a CR ending one too: a raw CR would start a line "FAKE ...".
         Assert.That(server.Log.Split('\n').Where(l => l.StartsWith("FAKE")), Is.Empty, ModelTools.Why(server));
-        Assert.That(server.Log, Does.Not.Contain("\x1b"));
+        Assert.That(server.LogBarrier(), Does.Not.Contain("\x1b"), "no raw ESC anywhere in the log");
     }
 
     [Test]

@@ -59,7 +59,9 @@ public sealed class ServerProcess : IDisposable
     /// <summary>
     /// The log up to now, whole: sends the master SIGHUP and waits for the line it logs for it, so
     /// every line the master (and a worker) wrote before is in. A check that something was NOT
-    /// logged reads this, never <see cref="Log"/> (which may not have caught up yet).
+    /// logged reads this, never <see cref="Log"/> (which may not have caught up yet). SIGHUP is a
+    /// reload: the config file is read again and idle pool workers are replaced, so count or find
+    /// processes before calling it, not after.
     /// </summary>
     public string LogBarrier()
     {
