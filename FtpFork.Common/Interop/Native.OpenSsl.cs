@@ -133,6 +133,33 @@ internal static unsafe partial class Native
     internal static partial IntPtr BIO_new_mem_buf(byte* buf, int len);
 
     [LibraryImport(LibCrypto)]
+    internal static partial IntPtr BIO_f_buffer();
+
+    [LibraryImport(LibCrypto)]
+    internal static partial IntPtr BIO_new(IntPtr method);
+
+    [LibraryImport(LibCrypto)]
+    internal static partial long BIO_int_ctrl(IntPtr bio, int cmd, long larg, int iarg);
+
+    [LibraryImport(LibCrypto, SetLastError = true)] // a flush is a write(2): errno tells a reset from EAGAIN
+    internal static partial long BIO_ctrl(IntPtr bio, int cmd, long larg, IntPtr parg);
+
+    [LibraryImport(LibCrypto)]
+    internal static partial IntPtr BIO_push(IntPtr bio, IntPtr next);
+
+    [LibraryImport(LibCrypto)]
+    internal static partial int BIO_up_ref(IntPtr bio);
+
+    [LibraryImport(LibCrypto)]
+    internal static partial int BIO_test_flags(IntPtr bio, int flags);
+
+    [LibraryImport(LibSsl)]
+    internal static partial IntPtr SSL_get_wbio(IntPtr ssl);
+
+    [LibraryImport(LibSsl)]
+    internal static partial void SSL_set0_wbio(IntPtr ssl, IntPtr wbio);
+
+    [LibraryImport(LibCrypto)]
     internal static partial int BIO_free(IntPtr bio);
 
     [LibraryImport(LibCrypto)]
@@ -190,4 +217,5 @@ internal static unsafe partial class Native
     internal const int SSL_ERROR_SYSCALL = 5, SSL_ERROR_ZERO_RETURN = 6;
     internal const int SSL_RECEIVED_SHUTDOWN = 2;
     internal const int TicketKeysLength = 80; // tick_key_name[16] + HMAC key[32] + AES key[32]
+    internal const int BIO_C_SET_BUFF_SIZE = 117, BIO_CTRL_FLUSH = 11, BIO_FLAGS_SHOULD_RETRY = 0x08;
 }

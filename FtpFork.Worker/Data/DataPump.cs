@@ -210,12 +210,16 @@ public sealed class DataPump
     private PumpResult WriteAll(ReadOnlyMemory<byte> data)
     {
         int off = 0;
+        // Progress is counted per chunk, not per write: a TLS write takes one 16 KiB record, and
+        // counting each would poll the control connection 16 times per 256 KiB.
+        int chunkSize = _rate.Chunk(BufferSize);
+        long uncounted = 0;
         while (off < data.Length)
         {
             long n;
             try
             {
-                var chunk = data.Span.Slice(off, Math.Min(data.Length - off, _rate.Chunk(BufferSize)));
+                var chunk = data.Span.Slice(off, Math.Min(data.Length - off, chunkSize));
                 n = _tls != null ? _tls.Write(chunk) : FdIo.Write(_data, chunk);
             }
             catch (Exception e) when (e is PosixException or TlsException)
@@ -225,11 +229,16 @@ public sealed class DataPump
             }
             if (n < 0)
             {
+                if (uncounted > 0 && Moved(uncounted)) return PumpResult.Aborted;
+                uncounted = 0;
                 if (WaitData(write: _tls?.WantsWrite ?? true)) continue;
                 return PumpResult.Aborted;
             }
             off += (int)n;
-            if (Moved(n)) return PumpResult.Aborted;
+            uncounted += n;
+            if (uncounted < chunkSize && off < data.Length) continue;
+            if (Moved(uncounted)) return PumpResult.Aborted;
+            uncounted = 0;
         }
         return PumpResult.Ok;
     }

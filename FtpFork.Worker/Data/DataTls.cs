@@ -8,6 +8,7 @@ public static class DataTls
 {
     public const string ReuseRequired = "SSL connection failed: session reuse required";
     public const string Failed = "SSL connection failed";
+    private const int BulkWrite = 256 * 1024;
 
     /// <summary>
     /// force_local_data_ssl / force_anon_data_ssl: a clear-text data connection is refused before
@@ -55,6 +56,7 @@ public static class DataTls
         }
         if (why == null)
         {
+            if (!upload) c!.BufferWrites(BulkWrite);
             if (s.Config.DebugSsl) s.Log($"{s.ClientIp}: data connection: {c!.Version}, {c.Cipher}, {(c.Reused ? "reused" : "not reused")}");
             return new DataConn(sock, c);
         }
