@@ -51,8 +51,10 @@ public class TlsStartTests
             using var s = ServerProcess.Start("ssl_enable=YES", $"rsa_cert_file={cert}", $"rsa_private_key_file={key}", "allow_anon_ssl=YES");
             Assert.That(ServedCertificate(s), Is.EqualTo(Pem(TestCert.Rsa.CertPath)));
             using var live = FtpsControl.Connect(s); // a session under way keeps its connection
-            var poolBefore = ProcTools.Descendants(s.Pid).Where(p => ProcTools.Title(p).Contains("worker (pool)")).ToList();
-            Assert.That(poolBefore, Is.Not.Empty);
+            var poolBefore = new List<int>();
+            Assert.That(ProcTools.WaitUntil(() =>
+                (poolBefore = ProcTools.Descendants(s.Pid).Where(p => ProcTools.Title(p).Contains("worker (pool)")).ToList()).Count > 0,
+                TimeSpan.FromSeconds(10)), "a pool worker waits for a client");
 
             File.Copy(TestCert.Other.CertPath, cert, overwrite: true);
             File.Copy(TestCert.Other.KeyPath, key, overwrite: true);
