@@ -35,6 +35,37 @@ public sealed class TestCert
     /// <summary>Another certificate and key (ECDSA P-256): a key that does not match <see cref="Rsa"/>, or a renewed certificate.</summary>
     public static TestCert Other => OtherCert.Value;
 
+    private static readonly Lazy<ClientCertificate> ClientCaCert = new(() => new ClientCertificate(RunDir.Value));
+
+    /// <summary>A CA and a client certificate it signed (for ca_certs_file, require_cert, validate_cert).</summary>
+    public static ClientCertificate ClientCa => ClientCaCert.Value;
+
+    public sealed class ClientCertificate
+    {
+        public string CaPath { get; }
+        public string CertPath { get; }
+        public string KeyPath { get; }
+
+        internal ClientCertificate(string dir)
+        {
+            CaPath = Path.Combine(dir, "ca.crt");
+            string caKey = Path.Combine(dir, "ca.key"), csr = Path.Combine(dir, "client.csr");
+            CertPath = Path.Combine(dir, "client.crt");
+            KeyPath = Path.Combine(dir, "client.key");
+            Check(RunTool.Run("openssl", new[] { "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-days", "30", "-subj", "/CN=FtpFork test CA", "-keyout", caKey, "-out", CaPath }));
+            Check(RunTool.Run("openssl", new[] { "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-subj", "/CN=client", "-keyout", KeyPath, "-out", csr }));
+            Check(RunTool.Run("openssl", new[] { "x509", "-req", "-in", csr, "-CA", CaPath, "-CAkey", caKey, "-CAcreateserial",
+                "-days", "30", "-out", CertPath }));
+        }
+
+        private static void Check(ToolResult r)
+        {
+            if (r.ExitCode != 0) throw new InvalidOperationException($"openssl failed: {r.Stderr}");
+        }
+    }
+
     /// <summary>Deletes the run's certificate directory, if one was made.</summary>
     public static void RemoveAll()
     {

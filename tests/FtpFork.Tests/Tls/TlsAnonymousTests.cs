@@ -56,6 +56,43 @@ public class TlsAnonymousTests
     }
 
     [Test]
+    public void StrictEofOptionsFailTransfersThatEndWithoutCloseNotify()
+    {
+        using var s = ServerProcess.Start(TestCert.Rsa.Settings("allow_anon_ssl=YES", "strict_ssl_read_eof=YES",
+            "strict_ssl_write_shutdown=YES").Concat(DataClient.AnonWritable).ToArray());
+        DataClient.WritableDir(s);
+        string sha = DataClient.RandomFile(Path.Combine(s.Root, "f.bin"), 100_000);
+        var cut = TlsTools.Python(s, "upload", "1.3", "anonymous", "x@y", "pub/cut.bin", "100000", "cut");
+        Assert.That(cut, Does.Contain("reply 426 Failure reading network stream."), "strict_ssl_read_eof: a FIN without close_notify");
+        Assert.That(s.LogShows("upload ended without close_notify: failed (strict_ssl_read_eof)"), s.Log);
+        var clean = TlsTools.Python(s, "upload", "1.3", "anonymous", "x@y", "pub/clean.bin", "100000", "clean");
+        Assert.That(clean, Does.Contain("reply 226 Transfer complete."));
+        var down = TlsTools.Python(s, "download", "1.3", "anonymous", "x@y", "f.bin", "clean");
+        Assert.That(down, Does.Contain("reply 226 Transfer complete.").And.Contain("sha256 " + sha));
+        var downCut = TlsTools.Python(s, "download", "1.3", "anonymous", "x@y", "f.bin", "cut");
+        Assert.That(downCut, Does.Contain("reply 426 Failure writing network stream."),
+            "strict_ssl_write_shutdown: the client never confirmed with its close_notify");
+    }
+
+    [Test]
+    public void ClientCertificatesAreCheckedAgainstCaCertsFile()
+    {
+        var ca = TestCert.ClientCa;
+        using var s = ServerProcess.Start(TestCert.Rsa.Settings("allow_anon_ssl=YES", "require_cert=YES", "validate_cert=YES",
+            $"ca_certs_file={ca.CaPath}"));
+        File.WriteAllText(Path.Combine(s.Root, "hello.txt"), "hello, certified client\n");
+        string url = $"ftp://127.0.0.1:{s.Port}/hello.txt";
+        var with = RunTool.Run("curl", new[] { "-sS", "-k", "--ssl-reqd", "--cert", ca.CertPath, "--key", ca.KeyPath, url }, 30_000);
+        Assert.That(with.ExitCode, Is.EqualTo(0), with.Stderr + s.Log);
+        Assert.That(with.Stdout, Is.EqualTo("hello, certified client\n"), "control and resumed data connection with the certificate");
+        var without = RunTool.Run("curl", new[] { "-sS", "-k", "--ssl-reqd", url }, 30_000);
+        Assert.That(without.ExitCode, Is.Not.EqualTo(0), "require_cert: no certificate, no session");
+        Assert.That(s.LogShows("TLS handshake failed"), s.Log);
+        var selfSigned = RunTool.Run("curl", new[] { "-sS", "-k", "--ssl-reqd", "--cert", TestCert.Other.CertPath, "--key", TestCert.Other.KeyPath, url }, 30_000);
+        Assert.That(selfSigned.ExitCode, Is.Not.EqualTo(0), "validate_cert: a certificate ca_certs_file did not sign is refused");
+    }
+
+    [Test]
     public void AnonymousOverTlsNeedsAllowAnonSsl()
     {
         using var s = ServerProcess.Start(TestCert.Rsa.Settings());

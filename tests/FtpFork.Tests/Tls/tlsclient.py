@@ -134,6 +134,29 @@ elif scenario == 'upload':
     print('sha256', hashlib.sha256(data).hexdigest().upper())
     print(reply_of(f, 'NOOP'))
 
+elif scenario == 'download':
+    # args: NAME HOW: after the data, HOW = clean (our close_notify back) or cut (TCP close without one)
+    name, how = args[0], args[1]
+    f = login()
+    f.voidcmd('TYPE I')
+    conn = f.transfercmd('RETR ' + name)
+    data = b''
+    while True:
+        b = conn.recv(65536)
+        if not b:
+            break
+        data += b
+    if how == 'clean':
+        conn.unwrap()
+    else:
+        conn.shutdown(socket.SHUT_WR)
+    try:
+        print('reply', f.voidresp())
+    except ftplib.all_errors as e:
+        print('reply', e)
+    conn.close()
+    print('sha256', hashlib.sha256(data).hexdigest().upper())
+
 elif scenario == 'alert':
     # A TLS alert record in clear in the middle of an upload: the transfer fails, the session goes on.
     f = login()
