@@ -22,6 +22,7 @@ public sealed class Timeouts
     private readonly object _gate = new();
     private volatile int _mode;
     private long _lastMove; // Environment.TickCount64 of the last byte known to have moved
+    private long _idleSince; // Environment.TickCount64 when the idle alarm was armed
     private Func<long>? _delivered; // downloads: the kernel's count of bytes the client took
     private long _deliveredSeen;
 
@@ -34,8 +35,12 @@ public sealed class Timeouts
     /// <summary>start_cmdio_alarm: armed again before every command is read.</summary>
     public void StartIdle()
     {
-        _mode = _idle > 0 ? Idle : Off;
-        Posix.Alarm(_idle);
+        lock (_gate)
+        {
+            Volatile.Write(ref _idleSince, Environment.TickCount64);
+            _mode = _idle > 0 ? Idle : Off;
+            Posix.Alarm(_idle);
+        }
     }
 
     /// <summary>
@@ -76,11 +81,27 @@ public sealed class Timeouts
         switch (_mode)
         {
             case Idle:
-                return AlarmVerdict.IdleTimeout;
+                return OnIdleAlarm();
             case Data:
                 return OnDataAlarm();
             default:
                 return AlarmVerdict.Ignore;
+        }
+    }
+
+    /// <summary>
+    /// The signal thread may act on a SIGALRM late: one the data alarm raised just before its
+    /// Stop is then seen after StartIdle. It counts only once the idle time has really passed.
+    /// </summary>
+    private AlarmVerdict OnIdleAlarm()
+    {
+        lock (_gate)
+        {
+            if (_mode != Idle) return AlarmVerdict.Ignore;
+            long left = _idle * 1000L - (Environment.TickCount64 - Volatile.Read(ref _idleSince));
+            if (left <= SlackMs) return AlarmVerdict.IdleTimeout;
+            Posix.Alarm((uint)((left + 999) / 1000));
+            return AlarmVerdict.Ignore;
         }
     }
 
